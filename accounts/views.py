@@ -1,0 +1,92 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+log = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    """Send each role to its work: reviewers to the queue, partners to their claims."""
+    user = request.user
+    if user.is_reviewer:
+        return redirect("review:queue")
+    if user.partner_membership is not None:
+        return redirect("claims:list")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "accounts/no_role.html", status=403)
+
+
+@require_POST
+def set_language(request):
+    """Switch the UI language; a signed-in user's choice is saved (and used for e-mail)."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated and request.user.language != language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+    return response
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Whether the database and (when configured) the broker answer, and the age of the last
+    successful SLA sweep. 200 when all answer, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # any driver error means "not reachable"
+        log.warning("healthz: database unreachable: %s", exc)
+        checks["database"] = "unreachable"
+    broker_url = settings.CELERY_BROKER_URL
+    if broker_url and not broker_url.startswith("memory://"):
+        checks["broker"] = _ping_redis(broker_url)
+    if checks["database"] == "ok":
+        try:
+            from notifications.models import JobRun
+
+            run = JobRun.objects.filter(name="sla_sweep").first()
+            checks["last_sla_sweep_age_seconds"] = (
+                int((timezone.now() - run.last_success_at).total_seconds()) if run else None
+            )
+        except Exception:  # table missing before migrate: not a health failure of its own
+            checks["last_sla_sweep_age_seconds"] = None
+    healthy = checks["database"] == "ok" and checks.get("broker", "ok") == "ok"
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+def _ping_redis(url: str) -> str:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        return "ok"
+    except Exception as exc:
+        log.warning("healthz: broker unreachable: %s", exc)
+        return "unreachable"

@@ -1,0 +1,110 @@
+"""Arbitration cases: competing claims for one association key, decided by a reviewer."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lib.nodelete import NoDeleteModel
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DECIDED = "decided", _("Decided")
+
+
+class ArbitrationCase(NoDeleteModel):
+    association_key = models.CharField(_("association key"), max_length=200, db_index=True)
+    tenant = models.ForeignKey(
+        "directory.CustomerTenant", on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    product = models.ForeignKey(
+        "directory.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product / workload"),
+    )
+    subscription = models.ForeignKey(
+        "directory.Subscription",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subscription"),
+    )
+    activity = models.CharField(_("activity"), max_length=32)
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    claims = models.ManyToManyField(
+        "claims.Claim", through="CaseClaim", related_name="arbitration_cases", verbose_name=_("claims")
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    winner = models.ForeignKey(
+        "claims.Claim",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("awarded claim"),
+    )
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        verbose_name = _("arbitration case")
+        verbose_name_plural = _("arbitration cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association_key"], condition=Q(status="open"), name="case_one_open_per_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(decided_at__isnull=False), name="case_decided_has_time"
+            ),
+        ]
+        indexes = [models.Index(fields=["opened_at", "id"], condition=Q(status="open"), name="case_open_idx")]
+
+    def __str__(self):
+        return f"ARB-{self.pk:05d}" if self.pk else "ARB-new"
+
+    @property
+    def reference(self) -> str:
+        return str(self)
+
+
+class CaseClaim(models.Model):
+    """A claim's place in a case. The incumbent is the claim that owned the key when the case
+    opened; its approval stays valid until the case is decided."""
+
+    case = models.ForeignKey(ArbitrationCase, on_delete=models.PROTECT, related_name="participants")
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="case_links")
+    is_incumbent = models.BooleanField(_("incumbent"), default=False)
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "claim"], name="caseclaim_unique")]
+
+    def delete(self, *args, **kwargs):
+        from lib.nodelete import DeletionForbidden
+
+        raise DeletionForbidden("case memberships are never deleted")

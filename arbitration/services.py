@@ -1,0 +1,194 @@
+"""Arbitration of competing claims: opening/joining a case, awarding the key, reopening.
+
+The rules (DESIGN.md "Competing claims and arbitration"): a claim by another partner for a
+key that is owned (approved) or pursued (open claim) opens or joins the key's one open case;
+the incumbent's approval stays valid until the award; the award approves the winner,
+rejects the other open claims with *competing claim awarded to another partner* and ends a
+losing incumbent, all in one transaction under the key's lock, so there is never a second
+owner (the database's ``claim_one_owner_per_key`` constraint holds it too).
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
+from audit.services import audit_record
+from claims.errors import ClaimChanged, ClaimError, InvalidTransition
+from claims.models import ACTIVE_STATUSES, OPEN_STATUSES, Claim, EndReason, RejectionReason, Status
+from claims.services import (
+    _end_locked,
+    _reject_locked,
+    _approve_locked,
+    _save,
+    _transition,
+    _set_due,
+    require_review_lead,
+    require_reviewer,
+    system_comment,
+)
+from lib.locks import lock_association_key
+
+
+def _competing_comment(claim: Claim) -> None:
+    code = "competing_incumbent" if claim.status == Status.APPROVED else "competing"
+    system_comment(claim, code)
+
+
+def arbitration_join_or_open(*, claim: Claim, actor) -> ArbitrationCase:
+    """Put a just-submitted competing claim into its key's open case, opening one with every
+    other claim that holds or pursues the key. Runs inside claim_submit's transaction, under
+    the key's lock."""
+    lock_association_key(claim.association_key)
+    case = ArbitrationCase.objects.select_for_update().filter(
+        association_key=claim.association_key, status=CaseStatus.OPEN
+    ).first()
+    created = case is None
+    if created:
+        case = ArbitrationCase.objects.create(
+            association_key=claim.association_key,
+            tenant_id=claim.tenant_id,
+            product=claim.products.order_by("pk").first(),
+            subscription_id=claim.subscription_id,
+            activity=claim.activity,
+        )
+        audit_record(action="arbitration.case.opened", actor=actor, case=case, data={"key": case.association_key})
+    members = set(case.participants.values_list("claim_id", flat=True))
+    holders = (
+        Claim.objects.select_for_update()
+        .filter(association_key=claim.association_key, status__in=ACTIVE_STATUSES)
+        .order_by("pk")
+    )
+    for holder in holders:
+        if holder.pk in members:
+            continue
+        CaseClaim.objects.create(case=case, claim=holder, is_incumbent=holder.status == Status.APPROVED)
+        if not holder.is_competing:
+            holder.is_competing = True
+            _save(holder, {"is_competing"})
+        _competing_comment(holder)
+        audit_record(
+            action="arbitration.case.joined",
+            actor=actor,
+            case=case,
+            claim=holder,
+            from_status=holder.status,
+            to_status=holder.status,
+        )
+    return case
+
+
+def arbitration_claim_left(*, claim: Claim, actor) -> None:
+    """A claim left its open case (withdrawn). When no challenger is left, the case closes:
+    the incumbent, if any, keeps the key."""
+    link = claim.case_links.select_related("case").filter(case__status=CaseStatus.OPEN).first()
+    if link is None:
+        return
+    case = ArbitrationCase.objects.select_for_update().get(pk=link.case_id)
+    statuses = list(Claim.objects.filter(case_links__case=case).values_list("status", flat=True))
+    open_count = sum(1 for s in statuses if s in OPEN_STATUSES)
+    has_incumbent = Status.APPROVED in statuses
+    if open_count == 0 or (open_count == 1 and not has_incumbent):
+        case.status = CaseStatus.DECIDED
+        case.decided_at = timezone.now()
+        case.decision_reason = str(_("Closed: no competing claims left."))
+        case.version += 1
+        case.save(update_fields=["status", "decided_at", "decision_reason", "version"])
+        Claim.objects.filter(case_links__case=case, status__in=OPEN_STATUSES).update(is_competing=False)
+        audit_record(action="arbitration.case.closed", actor=actor, case=case, data={"reason": "no_challenger"})
+
+
+@transaction.atomic
+def arbitration_award(*, case: ArbitrationCase, user, winner: Claim, reason: str, expected_version=None):
+    """Award the key to ``winner``: approve it, reject every other open claim of the case with
+    *competing claim awarded to another partner*, end a losing incumbent. One transaction,
+    the case and every claim locked; a concurrent award finds the case decided."""
+    require_reviewer(user)
+    if not (reason or "").strip():
+        raise ClaimError(_("Say why this claim wins."))
+    lock_association_key(case.association_key)
+    case = ArbitrationCase.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and case.version != int(expected_version):
+        raise ClaimChanged(_("This case changed while you were working on it. Reload to see the latest version."))
+    if case.status != CaseStatus.OPEN:
+        raise InvalidTransition(_("This case has already been decided."))
+    claims = list(Claim.objects.select_for_update().filter(case_links__case=case).order_by("pk"))
+    by_pk = {c.pk: c for c in claims}
+    chosen = by_pk.get(winner.pk)
+    if chosen is None or chosen.status not in (*OPEN_STATUSES, Status.APPROVED):
+        raise ClaimError(_("The winning claim must be one of the case's open claims or its incumbent."))
+    data = {"case": case.pk}
+    # End or reject the others first, so the winner's approval never meets a second owner.
+    for claim in claims:
+        if claim.pk == chosen.pk:
+            continue
+        if claim.status == Status.APPROVED:
+            _end_locked(claim, actor=user, reason=EndReason.DISPLACED_BY_COMPETING_CLAIM, data=data)
+        elif claim.status in OPEN_STATUSES:
+            _reject_locked(claim, actor=user, reason=RejectionReason.COMPETING_CLAIM_AWARDED, data=data)
+    if chosen.status != Status.APPROVED:
+        _approve_locked(chosen, actor=user, message="", data=data)
+    case.status = CaseStatus.DECIDED
+    case.winner = chosen
+    case.decided_at = timezone.now()
+    case.decided_by = user
+    case.decision_reason = reason.strip()
+    case.version = F("version") + 1
+    case.save(update_fields=["status", "winner", "decided_at", "decided_by", "decision_reason", "version"])
+    case.refresh_from_db(fields=["version"])
+    Claim.objects.filter(pk__in=by_pk).update(is_competing=False)
+    audit_record(
+        action="arbitration.case.awarded",
+        actor=user,
+        case=case,
+        claim=chosen,
+        data={"winner": chosen.pk, "participants": sorted(by_pk)},
+    )
+    return case
+
+
+@transaction.atomic
+def arbitration_reopen(*, case: ArbitrationCase, user, reason: str, expected_version=None):
+    """A lead reopens a decided case: the winner stays approved (as incumbent) and the claims
+    rejected by the award go back under review."""
+    require_review_lead(user)
+    if not (reason or "").strip():
+        raise ClaimError(_("Say why the case is reopened."))
+    lock_association_key(case.association_key)
+    case = ArbitrationCase.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and case.version != int(expected_version):
+        raise ClaimChanged()
+    if case.status != CaseStatus.DECIDED:
+        raise InvalidTransition(_("Only a decided case can be reopened."))
+    if ArbitrationCase.objects.filter(association_key=case.association_key, status=CaseStatus.OPEN).exists():
+        raise ClaimError(_("Another case for this key is open; work on that one."))
+    losers = list(
+        Claim.objects.select_for_update()
+        .filter(
+            case_links__case=case, status=Status.REJECTED, decision_reason=RejectionReason.COMPETING_CLAIM_AWARDED
+        )
+        .order_by("pk")
+    )
+    for claim in losers:
+        claim.decided_at = None
+        claim.decision_reason = ""
+        claim.decision_message = ""
+        claim.dispute_until = None
+        claim.is_competing = True
+        fields = {"decided_at", "decision_reason", "decision_message", "dispute_until", "is_competing"}
+        fields |= _set_due(claim, "decision")
+        _transition(claim, Status.UNDER_REVIEW, actor=user, action="reverted", fields=fields, data={"case": case.pk})
+        system_comment(claim, "case_reopened")
+    CaseClaim.objects.filter(case=case).update(is_incumbent=False)
+    if case.winner_id:
+        CaseClaim.objects.filter(case=case, claim_id=case.winner_id).update(is_incumbent=True)
+        Claim.objects.filter(pk=case.winner_id).update(is_competing=True)
+    case.status = CaseStatus.OPEN
+    case.decided_at = None
+    case.decided_by = None
+    case.version = F("version") + 1
+    case.save(update_fields=["status", "decided_at", "decided_by", "version"])
+    case.refresh_from_db(fields=["version"])
+    audit_record(action="arbitration.case.reopened", actor=user, case=case, data={"reason": reason.strip()})
+    return case

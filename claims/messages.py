@@ -1,0 +1,56 @@
+"""Texts of system comments, rendered in the reader's language.
+
+A system comment stores a ``code`` (and ``data``), not a sentence, so a Swedish partner
+and an English reviewer each read it in their own language.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+SYSTEM_MESSAGES = {
+    "created": _("Draft created."),
+    "submitted": _("Claim submitted. Microsoft starts the review within 5 business days."),
+    "competing": _(
+        "Microsoft is reviewing competing claims for this customer and product. Your claim is still reviewed "
+        "within five business days, although its status may stay Under review for longer, and more "
+        "information may be requested here."
+    ),
+    "competing_incumbent": _(
+        "Another partner has claimed this customer and product. Your association stays valid while Microsoft "
+        "reviews the competing claims; you can add proof of execution here to support it."
+    ),
+    "review_started": _("Microsoft started reviewing the claim."),
+    "assigned": _("Assigned to %(assignee)s."),
+    "info_requested": _("Microsoft needs more information: %(reasons)s. Answer within 5 business days."),
+    "resubmitted": _("The partner answered and resubmitted the claim."),
+    "approved": _("Claim approved."),
+    "rejected": _("Claim rejected: %(reason)s. You can dispute this decision within 30 days."),
+    "rejected_final": _("Claim rejected: %(reason)s."),
+    "withdrawn": _("The partner withdrew the claim."),
+    "disputed": _("The partner disputed the rejection."),
+    "ended": _("Association ended: %(reason)s."),
+    "reverted": _("The decision was reopened for review by Microsoft."),
+    "reverted_note": _("Decision reverted by a review lead."),
+    "poe_added": _("Proof of execution added: %(name)s."),
+    "dispute_window_closed": _("The 30-day dispute window closed. To claim again, file a new claim."),
+    "case_awarded": _("Microsoft decided the competing claims for this customer and product."),
+    "case_reopened": _("Microsoft reopened the review of the competing claims."),
+}
+
+
+def render_system_message(code: str, data: dict) -> str:
+    template = SYSTEM_MESSAGES.get(code)
+    if template is None:
+        return ""
+    from claims.models import EndReason, InfoRequestReason, RejectionReason
+
+    values = dict(data)
+    if "reasons" in values:
+        labels = dict(InfoRequestReason.choices)
+        values["reasons"] = "; ".join(str(labels.get(r, r)) for r in values["reasons"])
+    if "reason" in values:
+        labels = {**dict(RejectionReason.choices), **dict(EndReason.choices)}
+        values["reason"] = str(labels.get(values["reason"], values["reason"]))
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return str(template).split("%(")[0].rstrip(": ")

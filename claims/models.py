@@ -1,0 +1,316 @@
+"""Claims, their proof of execution (PoE) and their comment threads.
+
+State changes never happen here: they go through ``claims.services``, which locks the row,
+checks the state, saves with ``update_fields`` and writes an ``audit.AuditEvent``.
+Nothing is ever deleted (see ``lib.nodelete``).
+"""
+
+import secrets
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import SolutionArea
+from lib.nodelete import NoDeleteModel
+
+
+class Activity(models.TextChoices):
+    PRESALES = "presales", _("Presales")
+    USAGE = "usage", _("Usage")
+    REVENUE_ASSOCIATION = "revenue_association", _("Revenue association")
+
+
+# The seed's table: which activities each solution area offers.
+ACTIVITIES_BY_AREA = {
+    SolutionArea.BUSINESS_APPLICATIONS: (Activity.PRESALES, Activity.USAGE, Activity.REVENUE_ASSOCIATION),
+    SolutionArea.MICROSOFT_365: (Activity.USAGE,),
+}
+# Activities that pay incentives (and so want an MPN enrolled in an incentive program).
+INCENTIVE_ACTIVITIES = frozenset({Activity.PRESALES, Activity.USAGE})
+
+
+class Status(models.TextChoices):
+    EDITING = "editing", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    ACTION_REQUIRED = "action_required", _("Partner action required")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DISPUTED = "disputed", _("Disputed")
+    ENDED = "ended", _("Ended")
+
+
+# A partner holds or pursues the key in these states: a second claim for it is "already claimed".
+ACTIVE_STATUSES = (
+    Status.SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.ACTION_REQUIRED,
+    Status.APPROVED,
+    Status.DISPUTED,
+)
+# Awaiting a decision (competing with an owner or with each other).
+OPEN_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.ACTION_REQUIRED, Status.DISPUTED)
+# The reviewer queue: everything awaiting Microsoft, plus partner-action-required for reference.
+QUEUE_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.DISPUTED, Status.ACTION_REQUIRED)
+# A partner may edit the editable fields only in these states.
+PARTNER_EDITABLE_STATUSES = (Status.EDITING, Status.SUBMITTED, Status.ACTION_REQUIRED)
+
+
+class DueKind(models.TextChoices):
+    """Which service time ``Claim.due_at`` measures."""
+
+    REVIEW_START = "review_start", _("Review to start")
+    DECISION = "decision", _("Decision")
+    PARTNER_RESPONSE = "partner_response", _("Partner response")
+
+
+class InfoRequestReason(models.TextChoices):
+    POE_MISSING = "poe_missing", _("PoE missing or unreadable")
+    NO_CUSTOMER_ACK = "no_customer_ack", _("No customer signature or acknowledgment")
+    DATES = "dates", _("Dates missing or older than 12 months")
+    WORK_NOT_DESCRIBED = "work_not_described", _("Partner work not described")
+    PRODUCT_NOT_IN_POE = "product_not_in_poe", _("A claimed product is not in the PoE")
+
+
+class RejectionReason(models.TextChoices):
+    PARTNER_REQUEST_WRONG_MPN = "partner_request_wrong_mpn", _("Partner request: wrong MPN")
+    PARTNER_REQUEST_WRONG_ACTIVITY = "partner_request_wrong_activity", _("Partner request: wrong activity")
+    PARTNER_REQUEST_NOT_WORKING = "partner_request_not_working", _(
+        "Partner request: no longer working with the customer"
+    )
+    CUSTOMER_DECLINED = "customer_declined", _("Customer declined")
+    INSUFFICIENT_POE = "insufficient_poe", _("Insufficient PoE")
+    NO_PARTNER_RESPONSE = "no_partner_response", _("No partner response")
+    COMPETING_CLAIM_AWARDED = "competing_claim_awarded", _("Competing claim awarded to another partner")
+
+
+class EndReason(models.TextChoices):
+    SUBSCRIPTION_EXPIRED = "subscription_expired", _("Subscription expired")
+    SUBSCRIPTION_DISABLED = "subscription_disabled", _("Subscription disabled")
+    PARTNER_DISASSOCIATED = "partner_disassociated", _("Partner ended the association")
+    DISPLACED_BY_COMPETING_CLAIM = "displaced_by_competing_claim", _("Awarded to a competing claim")
+
+
+class Claim(NoDeleteModel):
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="claims", verbose_name=_("partner")
+    )
+    mpn = models.ForeignKey("partners.Mpn", on_delete=models.PROTECT, related_name="claims", verbose_name=_("MPN"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.EDITING)
+
+    # What the partner typed (kept verbatim, even when invalid), and what it resolved to.
+    customer_tenant_id = models.CharField(_("customer tenant ID"), max_length=64, blank=True)
+    customer_domain = models.CharField(_("customer domain"), max_length=253, blank=True)
+    tenant = models.ForeignKey(
+        "directory.CustomerTenant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("customer"),
+    )
+    solution_area = models.CharField(_("solution area"), max_length=32, choices=SolutionArea.choices, blank=True)
+    activity = models.CharField(_("activity"), max_length=32, choices=Activity.choices, blank=True)
+    products = models.ManyToManyField(
+        "directory.Product", related_name="claims", blank=True, verbose_name=_("products / workloads")
+    )
+    subscription_ref = models.CharField(_("subscription ID"), max_length=64, blank=True)
+    subscription = models.ForeignKey(
+        "directory.Subscription",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("subscription"),
+    )
+    customer_contact_name = models.CharField(_("customer contact name"), max_length=200, blank=True)
+    customer_contact_title = models.CharField(_("customer contact title"), max_length=200, blank=True)
+    customer_contact_email = models.EmailField(_("customer contact e-mail"), blank=True)
+    partner_contact_name = models.CharField(_("partner contact name"), max_length=200, blank=True)
+    partner_contact_email = models.EmailField(_("partner contact e-mail"), blank=True)
+    description = models.TextField(_("description of the work"), blank=True)
+
+    # The association key (see claims.keys): what one partner can own per activity.
+    association_key = models.CharField(_("association key"), max_length=200, blank=True)
+    is_competing = models.BooleanField(_("competing"), default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+        verbose_name=_("assignee"),
+    )
+
+    # Service times. due_at is the current deadline (of kind due_kind); while waiting on the
+    # partner the reviewer's clock is paused and its remaining business days kept in paused_days.
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_kind = models.CharField(_("deadline for"), max_length=20, choices=DueKind.choices, blank=True)
+    paused_days = models.PositiveSmallIntegerField(_("reviewer days left when paused"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    review_started_at = models.DateTimeField(_("review started"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    dispute_until = models.DateTimeField(_("dispute possible until"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    decision_reason = models.CharField(_("decision reason"), max_length=40, blank=True)
+    decision_message = models.TextField(_("decision message"), blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=40, choices=EndReason.choices, blank=True)
+    end_message = models.TextField(_("end message"), blank=True)
+
+    reclaimed_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reclaims",
+        verbose_name=_("reclaimed from"),
+    )
+    # Bumped by every service write; forms carry it so a stale form is refused, not applied.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            # One owner per association key: at most one approved claim.
+            models.UniqueConstraint(
+                fields=["association_key"],
+                condition=Q(status="approved"),
+                name="claim_one_owner_per_key",
+                violation_error_message=_("Another partner already owns this association."),
+            ),
+            # One active claim per partner per key (approved or awaiting a decision).
+            models.UniqueConstraint(
+                fields=["partner", "association_key"],
+                condition=Q(status__in=["submitted", "under_review", "action_required", "approved", "disputed"]),
+                name="claim_one_active_per_partner_key",
+                violation_error_message=_("Your company has already claimed this association."),
+            ),
+            # Every claim past the draft stage has its key.
+            models.CheckConstraint(
+                condition=Q(status__in=["editing", "withdrawn"]) | ~Q(association_key=""),
+                name="claim_key_after_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in Status]),
+                name="claim_status_valid",
+            ),
+        ]
+        indexes = [
+            # Reviewer queue, default order (most urgent first) and its status/activity filters.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(status__in=["submitted", "under_review", "disputed", "action_required"]),
+                name="claim_queue_due_idx",
+            ),
+            models.Index(
+                fields=["status", "activity", "due_at", "id"],
+                condition=Q(status__in=["submitted", "under_review", "disputed", "action_required"]),
+                name="claim_queue_status_act_idx",
+            ),
+            models.Index(fields=["partner", "due_at", "id"], name="claim_partner_due_idx"),
+            # Partner's "my claims", newest first.
+            models.Index(fields=["partner", "-created_at", "-id"], name="claim_partner_created_idx"),
+            models.Index(fields=["association_key", "status"], name="claim_key_status_idx"),
+            models.Index(fields=["customer_domain"], name="claim_domain_idx"),
+            # SLA sweep: rejected claims whose dispute window closes (jobs issue).
+            models.Index(fields=["dispute_until"], condition=Q(status="rejected"), name="claim_dispute_window_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"CPOR-{self.pk:06d}" if self.pk else "CPOR-new"
+
+    @property
+    def is_partner_editable(self) -> bool:
+        return self.status in PARTNER_EDITABLE_STATUSES
+
+
+def poe_storage():
+    return storages["poe"]
+
+
+def poe_upload_to(instance, filename):
+    # Random name; the original name is kept in PoeFile.original_name for display only.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+
+
+class PoeFile(NoDeleteModel):
+    """A proof-of-execution file. Type decided by content at upload (claims.uploads)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="poe_files", verbose_name=_("claim"))
+    file = models.FileField(_("file"), storage=poe_storage, upload_to=poe_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("PoE file")
+        verbose_name_plural = _("PoE files")
+        indexes = [models.Index(fields=["claim", "-uploaded_at"], name="poe_claim_uploaded_idx")]
+
+    def __str__(self):
+        return self.original_name
+
+
+class CommentKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    SYSTEM = "system", _("System message")
+
+
+class Comment(NoDeleteModel):
+    """One entry in a claim's thread. ``internal`` entries are reviewer-only notes and never
+    reach a partner page, fragment, e-mail or export. System entries carry a ``code`` (and
+    ``data``) and are rendered in the reader's language (claims.messages)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="comments", verbose_name=_("claim"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CommentKind.choices, default=CommentKind.COMMENT)
+    internal = models.BooleanField(_("internal note"), default=False)
+    code = models.CharField(_("system message"), max_length=64, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["claim", "created_at", "id"], name="comment_claim_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="comment", author__isnull=False) | Q(kind="system"),
+                name="comment_author_required",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claim} #{self.pk}"

@@ -1,0 +1,118 @@
+"""Shared fixtures: users of every role, two competing partners, a valid directory.
+
+Actors (as in the hardening matrix): anonymous, Contoso admin, Contoso viewer (read-only),
+Fabrikam admin (the competitor), reviewer, review lead, superuser.
+"""
+
+import pytest
+from django.test import Client
+
+from claims.tests.factories import (
+    ClaimFactory,
+    MpnFactory,
+    PartnerFactory,
+    ProductFactory,
+    SubscriptionFactory,
+    UserFactory,
+    member,
+    reviewer,
+)
+from partners.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _poe_storage(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "poe": {**settings.STORAGES["poe"], "OPTIONS": {"location": str(tmp_path / "poe")}}}
+    from django.core.files.storage import storages
+
+    storages._storages.pop("poe", None)
+    yield
+    storages._storages.pop("poe", None)
+
+
+@pytest.fixture
+def contoso(db):
+    return PartnerFactory(name="Contoso")
+
+
+@pytest.fixture
+def fabrikam(db):
+    return PartnerFactory(name="Fabrikam")
+
+
+@pytest.fixture
+def contoso_mpn(contoso):
+    return MpnFactory(partner=contoso, number="1000001", location="Stockholm", incentive_enrolled=True)
+
+
+@pytest.fixture
+def fabrikam_mpn(fabrikam):
+    return MpnFactory(partner=fabrikam, number="2000001", location="Oslo", incentive_enrolled=True)
+
+
+@pytest.fixture
+def contoso_admin(contoso):
+    return member(contoso, "contoso.admin", Role.INCENTIVES_ADMIN)
+
+
+@pytest.fixture
+def contoso_viewer(contoso):
+    return member(contoso, "contoso.viewer", Role.INCENTIVES_USER)
+
+
+@pytest.fixture
+def fabrikam_admin(fabrikam):
+    return member(fabrikam, "fabrikam.admin", Role.INCENTIVES_ADMIN)
+
+
+@pytest.fixture
+def reviewer1(db):
+    return reviewer("reviewer1")
+
+
+@pytest.fixture
+def reviewer2(db):
+    return reviewer("reviewer2")
+
+
+@pytest.fixture
+def lead(db):
+    return reviewer("lead", lead=True)
+
+
+@pytest.fixture
+def superuser(db):
+    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    return user
+
+
+@pytest.fixture
+def dynamics_sales(db):
+    return ProductFactory(code="d365-sales", name="Dynamics 365 Sales")
+
+
+@pytest.fixture
+def subscription(dynamics_sales):
+    return SubscriptionFactory(products=[dynamics_sales])
+
+
+@pytest.fixture
+def draft(contoso_mpn, contoso_admin, subscription, dynamics_sales):
+    """A complete Contoso draft for BA presales on a valid subscription, with one PoE file."""
+    claim = ClaimFactory(mpn=contoso_mpn, created_by=contoso_admin, sub=subscription, products=[dynamics_sales])
+    from claims.services import poe_attach
+
+    poe_attach(claim=claim, user=contoso_admin, name="poe.pdf", content=b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    claim.refresh_from_db()
+    return claim
+
+
+@pytest.fixture
+def csrf_client():
+    """A client that enforces CSRF checks, as a browser would meet them."""
+    return Client(enforce_csrf_checks=True)
+
+
+def login(client, user):
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the normal settings, with faster password hashing and
+in-memory e-mail. The database and Redis still come from ``DATABASE_URL`` / ``REDIS_URL``."""
+
+import os
+
+os.environ.setdefault("DJANGO_ENV", "test")
+
+from cpor_portal.settings import *  # noqa: E402,F403
+from cpor_portal.settings import VAR_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["poe"]["OPTIONS"]["location"] = str(VAR_DIR / "test-poe")  # noqa: F405
+AXES_ENABLED = True

@@ -1,0 +1,1 @@
+"""Model-less helpers shared by the apps (settings parsing, the business-day calendar, locks)."""

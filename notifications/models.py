@@ -1,0 +1,80 @@
+"""Notifications: the in-portal list and the e-mail outbox in one table.
+
+A notification row is written in the same transaction as the change that causes it, so it
+is never lost when the broker is down; ``notifications.tasks.send_pending_notifications``
+e-mails pending rows and marks them sent. Reminders carry a ``dedupe_key`` whose unique
+constraint makes each reminder exist at most once, however often the sweep runs.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not e-mailed")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    claim = models.ForeignKey(
+        "claims.Claim",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("claim"),
+    )
+    kind = models.CharField(_("kind"), max_length=48)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_state = models.CharField(
+        _("e-mail"), max_length=16, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_claimed_at = models.DateTimeField(_("e-mail claimed"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # Used by send_pending_notifications (the outbox).
+            models.Index(fields=["id"], condition=Q(email_state__in=["pending", "sending"]), name="notif_outbox_idx"),
+            # Unread count in the header.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notif_unread_idx"),
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient}"
+
+
+class JobRun(models.Model):
+    """The last successful run of each periodic job (for /healthz and operators)."""
+
+    name = models.CharField(_("job"), max_length=64, primary_key=True)
+    last_success_at = models.DateTimeField(_("last success"))
+    last_duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    last_result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+
+    def __str__(self):
+        return self.name
