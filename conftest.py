@@ -22,7 +22,10 @@ from partners.models import Role
 
 @pytest.fixture(autouse=True)
 def _poe_storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "poe": {**settings.STORAGES["poe"], "OPTIONS": {"location": str(tmp_path / "poe")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "poe": {**settings.STORAGES["poe"], "OPTIONS": {"location": str(tmp_path / "poe")}},
+    }
     from django.core.files.storage import storages
 
     storages._storages.pop("poe", None)
@@ -102,7 +105,9 @@ def draft(contoso_mpn, contoso_admin, subscription, dynamics_sales):
     claim = ClaimFactory(mpn=contoso_mpn, created_by=contoso_admin, sub=subscription, products=[dynamics_sales])
     from claims.services import poe_attach
 
-    poe_attach(claim=claim, user=contoso_admin, name="poe.pdf", content=b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    poe_attach(
+        claim=claim, user=contoso_admin, name="poe.pdf", content=b"%PDF-1.4\n%test\n", content_type="application/pdf"
+    )
     claim.refresh_from_db()
     return claim
 

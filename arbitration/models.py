@@ -104,6 +104,9 @@ class CaseClaim(models.Model):
         ordering = ["joined_at", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "claim"], name="caseclaim_unique")]
 
+    def __str__(self):
+        return f"{self.case} · {self.claim}"
+
     def delete(self, *args, **kwargs):
         from lib.nodelete import DeletionForbidden
 

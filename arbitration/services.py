@@ -18,12 +18,12 @@ from audit.services import audit_record
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition
 from claims.models import ACTIVE_STATUSES, OPEN_STATUSES, Claim, EndReason, RejectionReason, Status
 from claims.services import (
+    _approve_locked,
     _end_locked,
     _reject_locked,
-    _approve_locked,
     _save,
-    _transition,
     _set_due,
+    _transition,
     require_review_lead,
     require_reviewer,
     system_comment,
@@ -41,9 +41,11 @@ def arbitration_join_or_open(*, claim: Claim, actor) -> ArbitrationCase:
     other claim that holds or pursues the key. Runs inside claim_submit's transaction, under
     the key's lock."""
     lock_association_key(claim.association_key)
-    case = ArbitrationCase.objects.select_for_update().filter(
-        association_key=claim.association_key, status=CaseStatus.OPEN
-    ).first()
+    case = (
+        ArbitrationCase.objects.select_for_update()
+        .filter(association_key=claim.association_key, status=CaseStatus.OPEN)
+        .first()
+    )
     created = case is None
     if created:
         case = ArbitrationCase.objects.create(
@@ -165,9 +167,7 @@ def arbitration_reopen(*, case: ArbitrationCase, user, reason: str, expected_ver
         raise ClaimError(_("Another case for this key is open; work on that one."))
     losers = list(
         Claim.objects.select_for_update()
-        .filter(
-            case_links__case=case, status=Status.REJECTED, decision_reason=RejectionReason.COMPETING_CLAIM_AWARDED
-        )
+        .filter(case_links__case=case, status=Status.REJECTED, decision_reason=RejectionReason.COMPETING_CLAIM_AWARDED)
         .order_by("pk")
     )
     for claim in losers:

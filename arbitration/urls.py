@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from arbitration import views
 
 app_name = "arbitration"
-urlpatterns = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+]

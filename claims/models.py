@@ -81,8 +81,9 @@ class InfoRequestReason(models.TextChoices):
 class RejectionReason(models.TextChoices):
     PARTNER_REQUEST_WRONG_MPN = "partner_request_wrong_mpn", _("Partner request: wrong MPN")
     PARTNER_REQUEST_WRONG_ACTIVITY = "partner_request_wrong_activity", _("Partner request: wrong activity")
-    PARTNER_REQUEST_NOT_WORKING = "partner_request_not_working", _(
-        "Partner request: no longer working with the customer"
+    PARTNER_REQUEST_NOT_WORKING = (
+        "partner_request_not_working",
+        _("Partner request: no longer working with the customer"),
     )
     CUSTOMER_DECLINED = "customer_declined", _("Customer declined")
     INSUFFICIENT_POE = "insufficient_poe", _("Insufficient PoE")

@@ -113,9 +113,13 @@ def _save(claim: Claim, fields: set[str]) -> None:
     except IntegrityError as exc:
         text = str(exc)
         if "claim_one_owner_per_key" in text:
-            raise ClaimError(_("Another partner already owns this association. Decide it through arbitration.")) from exc
+            raise ClaimError(
+                _("Another partner already owns this association. Decide it through arbitration.")
+            ) from exc
         if "claim_one_active_per_partner_key" in text:
-            raise ClaimError(_("Your company already has an active claim for this association."), code="already_claimed") from exc
+            raise ClaimError(
+                _("Your company already has an active claim for this association."), code="already_claimed"
+            ) from exc
         raise
 
 
@@ -204,7 +208,7 @@ def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Cl
     if mpn is None:
         raise ClaimError(_("Choose an MPN ID."))
     claim = Claim(partner_id=membership.partner_id, created_by=user, reclaimed_from=reclaimed_from)
-    _, products = _apply_fields(claim, data, DRAFT_FIELDS)
+    _changed, products = _apply_fields(claim, data, DRAFT_FIELDS)
     claim.save()
     if products is not None:
         claim.products.set(products)
@@ -230,7 +234,7 @@ def claim_update(*, claim: Claim, user, data: dict, expected_version=None) -> Cl
         raise NotAllowed(_("This MPN does not belong to your company."))
     before = {name: getattr(claim, name) for name in DRAFT_FIELDS - {"products", "mpn"}}
     changed, products = _apply_fields(claim, data, allowed)
-    if products is not None and set(p.pk for p in products) != set(claim.products.values_list("pk", flat=True)):
+    if products is not None and {p.pk for p in products} != set(claim.products.values_list("pk", flat=True)):
         changed.add("products")
     if not changed:
         return claim
@@ -244,7 +248,10 @@ def claim_update(*, claim: Claim, user, data: dict, expected_version=None) -> Cl
             raise ValidationFailed(result.errors)
         if result.key != claim.association_key:
             raise ClaimError(
-                _("This change would make the claim cover another product or subscription. Withdraw it and file a new claim.")
+                _(
+                    "This change would make the claim cover another product or subscription. "
+                    "Withdraw it and file a new claim."
+                )
             )
     _save(claim, changed - {"products"})
     if products is not None:
@@ -544,9 +551,7 @@ def claim_revert(*, claim: Claim, user, reason: str, expected_version=None) -> C
     claim.dispute_until = None
     fields = {"decided_at", "decision_reason", "decision_message", "dispute_until"}
     fields |= _set_due(claim, DueKind.DECISION)
-    _transition(
-        claim, Status.UNDER_REVIEW, actor=user, action="reverted", fields=fields, data={"reverted": previous}
-    )
+    _transition(claim, Status.UNDER_REVIEW, actor=user, action="reverted", fields=fields, data={"reverted": previous})
     system_comment(claim, "reverted")
     system_comment(claim, "reverted_note", body=reason.strip(), internal=True, author=user)
     notify_partner(claim=claim, kind="decision", data={"status": Status.UNDER_REVIEW})

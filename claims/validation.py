@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.keys import association_key
 from claims.models import ACTIVE_STATUSES, ACTIVITIES_BY_AREA, INCENTIVE_ACTIVITIES, Activity, Claim
 from directory.lookup import Directory, SubscriptionInfo, get_directory
-from directory.models import CLAIMABLE_SUBSCRIPTION_STATUSES, Channel, Product, SolutionArea
+from directory.models import CLAIMABLE_SUBSCRIPTION_STATUSES, Channel, SolutionArea
 
 CHECK_WITH_CUSTOMER = _("Check the details with your customer. If that does not resolve it, contact support.")
 
@@ -362,7 +362,9 @@ def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, di
     products = list(data.products)
     for product in products:
         if area_ok and product.solution_area != data.solution_area:
-            issues.append(_issue("product_wrong_area", product=product.name, area=SolutionArea(data.solution_area).label))
+            issues.append(
+                _issue("product_wrong_area", product=product.name, area=SolutionArea(data.solution_area).label)
+            )
             area_ok = False
     if result.errors or not area_ok or not products or tenant is None:
         return result

@@ -60,7 +60,9 @@ class TenantDomain(models.Model):
         verbose_name = _("tenant domain")
         verbose_name_plural = _("tenant domains")
         constraints = [
-            models.CheckConstraint(condition=models.Q(domain=models.functions.Lower("domain")), name="domain_lowercase"),
+            models.CheckConstraint(
+                condition=models.Q(domain=models.functions.Lower("domain")), name="domain_lowercase"
+            ),
         ]
 
     def __str__(self):

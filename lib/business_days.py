@@ -56,7 +56,7 @@ def _localize(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
     aware = naive.replace(tzinfo=zone, fold=0)
     # A wall-clock time inside a spring-forward gap does not exist; zoneinfo keeps the
     # pre-gap offset, and the round trip through UTC moves it forward past the gap.
-    return aware.astimezone(dt.timezone.utc).astimezone(zone)
+    return aware.astimezone(dt.UTC).astimezone(zone)
 
 
 def business_days_after(moment: dt.datetime, n: int) -> dt.datetime:

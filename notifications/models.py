@@ -41,9 +41,7 @@ class Notification(models.Model):
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    email_state = models.CharField(
-        _("e-mail"), max_length=16, choices=EmailState.choices, default=EmailState.PENDING
-    )
+    email_state = models.CharField(_("e-mail"), max_length=16, choices=EmailState.choices, default=EmailState.PENDING)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_claimed_at = models.DateTimeField(_("e-mail claimed"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)

@@ -49,9 +49,7 @@ def notify_users(*, user_ids, kind: str, claim=None, data: dict | None = None, d
 def partner_recipient_ids(claim, *, exclude_user=None) -> list[int]:
     from partners.models import Membership
 
-    ids = Membership.objects.filter(partner_id=claim.partner_id, user__is_active=True).values_list(
-        "user_id", flat=True
-    )
+    ids = Membership.objects.filter(partner_id=claim.partner_id, user__is_active=True).values_list("user_id", flat=True)
     exclude = getattr(exclude_user, "pk", None)
     return [i for i in ids if i != exclude]
 

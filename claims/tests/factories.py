@@ -8,7 +8,15 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from accounts.roles import REVIEW_LEADS_GROUP, REVIEWERS_GROUP
 from claims.models import Activity, Claim
-from directory.models import Channel, CustomerTenant, Product, SolutionArea, Subscription, SubscriptionStatus, TenantDomain
+from directory.models import (
+    Channel,
+    CustomerTenant,
+    Product,
+    SolutionArea,
+    Subscription,
+    SubscriptionStatus,
+    TenantDomain,
+)
 from partners.models import Membership, Mpn, Partner, Role
 
 
