@@ -1,0 +1,45 @@
+"""Who may see and change a claim. One place, used by every view, fragment and download.
+
+- A partner user sees only its own company's claims: anything else is a 404 (we do not
+  confirm that another company's claim exists). A read-only role (Incentives user) gets
+  403 on every write.
+- Reviewers and leads see every claim that has left the draft stage.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from claims.models import Claim, Status
+
+
+def partner_membership_or_404(user):
+    membership = getattr(user, "partner_membership", None)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_claim_for_partner(user, pk, *, write: bool = False, queryset=None) -> tuple[Claim, bool]:
+    """The claim if it belongs to the user's company (else 404), and whether the user may
+    change it. With ``write=True`` a read-only member gets 403."""
+    membership = partner_membership_or_404(user)
+    qs = queryset if queryset is not None else Claim.objects.all()
+    claim = get_object_or_404(qs, pk=pk, partner_id=membership.partner_id)
+    if write and not membership.can_write:
+        raise PermissionDenied
+    return claim, membership.can_write
+
+
+def get_claim_for_reviewer(user, pk, *, lead: bool = False, queryset=None) -> Claim:
+    """Any submitted claim, for reviewers (403 for everyone else; drafts are the partner's own
+    business and are 404 here)."""
+    if not getattr(user, "is_reviewer", False) or (lead and not user.is_review_lead):
+        raise PermissionDenied
+    qs = queryset if queryset is not None else Claim.objects.all()
+    return get_object_or_404(qs.exclude(status=Status.EDITING), pk=pk)
+
+
+def require_reviewer_or_403(user) -> None:
+    if not getattr(user, "is_reviewer", False):
+        raise PermissionDenied
