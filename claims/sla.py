@@ -1,0 +1,46 @@
+"""The SLA clock as people see it: deadline, business days left, and a state that picks the
+colour (on track / due within one business day / overdue / paused while waiting on the
+partner)."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import DueKind, Status
+from lib.business_days import business_days_between
+
+ON_TRACK, DUE_SOON, OVERDUE, PAUSED, NONE = "on_track", "due_soon", "overdue", "paused", "none"
+SLA_LABELS = {
+    ON_TRACK: _("On track"),
+    DUE_SOON: _("Due within one business day"),
+    OVERDUE: _("Overdue"),
+    PAUSED: _("Paused: waiting on the partner"),
+    NONE: _("No deadline"),
+}
+
+
+@dataclass(frozen=True)
+class SlaInfo:
+    state: str
+    due_at: object
+    days_left: int | None
+    kind: str
+
+    @property
+    def label(self) -> str:
+        return str(SLA_LABELS[self.state])
+
+
+def sla_info(claim, *, now=None, for_reviewer: bool = True) -> SlaInfo:
+    """For reviewers a claim waiting on the partner is *paused*; for the partner it is their
+    own deadline, so it is coloured like any other."""
+    if not claim.due_at:
+        return SlaInfo(NONE, None, None, "")
+    now = now or timezone.now()
+    if for_reviewer and claim.status == Status.ACTION_REQUIRED and claim.due_kind == DueKind.PARTNER_RESPONSE:
+        return SlaInfo(PAUSED, claim.due_at, claim.paused_days, claim.due_kind)
+    if claim.due_at <= now:
+        return SlaInfo(OVERDUE, claim.due_at, business_days_between(now, claim.due_at), claim.due_kind)
+    left = business_days_between(now, claim.due_at)
+    return SlaInfo(DUE_SOON if left < 1 else ON_TRACK, claim.due_at, left, claim.due_kind)

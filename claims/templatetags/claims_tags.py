@@ -1,0 +1,60 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from claims.messages import render_system_message
+from claims.sla import NONE, OVERDUE, PAUSED, sla_info
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_pill(claim_or_status, label=None):
+    """A coloured status label: ``{% status_pill claim %}``."""
+    status = getattr(claim_or_status, "status", claim_or_status)
+    if label is None:
+        label = claim_or_status.get_status_display() if hasattr(claim_or_status, "get_status_display") else status
+    return format_html('<span class="pill status-{}">{}</span>', status, label)
+
+
+@register.simple_tag(takes_context=True)
+def sla_clock(context, claim, for_reviewer=True):
+    """Deadline, business days left and the SLA colour: ``{% sla_clock claim %}``."""
+    info = sla_info(claim, now=context.get("now"), for_reviewer=for_reviewer)
+    if info.state == NONE:
+        return format_html('<span class="sla sla-none muted">—</span>')
+    if info.state == PAUSED:
+        text = _("Paused")
+        if info.days_left is not None:
+            text = ngettext("Paused · %(n)d day left", "Paused · %(n)d days left", info.days_left) % {
+                "n": info.days_left
+            }
+    elif info.state == OVERDUE:
+        late = abs(info.days_left or 0)
+        text = (
+            ngettext("Overdue by %(n)d business day", "Overdue by %(n)d business days", late) % {"n": late}
+            if late
+            else _("Overdue")
+        )
+    else:
+        text = ngettext("%(n)d business day left", "%(n)d business days left", info.days_left) % {
+            "n": info.days_left
+        }
+    from django.utils import formats, timezone
+
+    due = formats.date_format(timezone.localtime(info.due_at), "SHORT_DATETIME_FORMAT")
+    return format_html(
+        '<span class="sla sla-{}" title="{}: {}"><span class="visually-hidden">{}: </span>{}</span>',
+        info.state,
+        _("Due"),
+        due,
+        info.label,
+        text,
+    )
+
+
+@register.filter
+def system_text(comment):
+    """The reader-language text of a system comment (escaped by the template)."""
+    return render_system_message(comment.code, comment.data)
