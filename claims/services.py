@@ -372,7 +372,11 @@ def claim_request_info(*, claim: Claim, user, reasons: list[str], message: str, 
     now = timezone.now()
     left = SERVICE_DAYS
     if claim.due_kind == DueKind.DECISION and claim.due_at:
-        left = max(1, business_days_between(now, claim.due_at))
+        # Remaining reviewer time, a started business day counting as a whole one.
+        left = business_days_between(now, claim.due_at)
+        if business_days_after(now, left) < claim.due_at:
+            left += 1
+        left = min(max(1, left), SERVICE_DAYS)
     claim.paused_days = left
     fields = {"paused_days"} | _set_due(claim, DueKind.PARTNER_RESPONSE, now=now)
     if claim.assignee_id is None:

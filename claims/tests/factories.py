@@ -23,11 +23,12 @@ from partners.models import Membership, Mpn, Partner, Role
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "pw")
+    password = factory.django.Password("pw")
 
 
 def reviewer(username="reviewer", lead=False) -> User:
@@ -74,6 +75,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 class TenantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CustomerTenant
+        skip_postgeneration_save = True
 
     tenant_id = factory.LazyFunction(uuid.uuid4)
     name = factory.Sequence(lambda n: f"Customer {n}")
@@ -87,6 +89,7 @@ class TenantFactory(factory.django.DjangoModelFactory):
 class SubscriptionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Subscription
+        skip_postgeneration_save = True
 
     subscription_id = factory.LazyFunction(uuid.uuid4)
     tenant = factory.SubFactory(TenantFactory)
