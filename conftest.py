@@ -142,7 +142,7 @@ def redis_url():
 
 
 @pytest.fixture
-def postgres_required(db):
+def postgres_required():
     from django.db import connection
 
     needs_service("DATABASE_URL", "a real PostgreSQL server")

@@ -33,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def reviewer(username="reviewer", lead=False) -> User:
     user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=REVIEW_LEADS_GROUP if lead else REVIEWERS_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=REVIEW_LEADS_GROUP if lead else REVIEWERS_GROUP)[0])
     return User.objects.get(pk=user.pk)  # fresh instance: role properties are cached
 
 

@@ -1,0 +1,109 @@
+"""Race safety on PostgreSQL: concurrent awards and concurrent competing submissions always
+leave exactly one owner per key, one open case per key, and no unexpected error."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from arbitration.models import ArbitrationCase, CaseStatus
+from arbitration.services import arbitration_award
+from claims import services
+from claims.errors import ClaimError
+from claims.models import Claim, Status
+from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, SubscriptionFactory, member
+
+ROUNDS = 20
+
+
+def _run_together(*jobs):
+    """Run each job in its own thread, released at the same moment; return results/exceptions."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def runner(i, job):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = job()
+        except Exception as exc:  # collected and judged by the test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    close_old_connections()
+    return results
+
+
+def _draft(mpn, user, sub, product):
+    claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=[product])
+    services.poe_attach(claim=claim, user=user, name="p.pdf", content=b"%PDF-1.4 race", content_type="application/pdf")
+    return claim
+
+
+@pytest.fixture
+def partners(transactional_db, postgres_required):
+    out = []
+    for name in ("Contoso", "Fabrikam", "Litware", "Northwind Partner", "Proseware"):
+        partner = PartnerFactory(name=name)
+        out.append((MpnFactory(partner=partner), member(partner, f"{name.lower().replace(' ', '')}.admin")))
+    return out
+
+
+def _assert_key_consistent(key):
+    assert Claim.objects.filter(association_key=key, status=Status.APPROVED).count() <= 1
+    assert ArbitrationCase.objects.filter(association_key=key, status=CaseStatus.OPEN).count() <= 1
+
+
+def test_concurrent_awards_leave_one_owner(partners, dynamics_sales, reviewer1, reviewer2):
+    (c_mpn, c_user), (f_mpn, f_user), (l_mpn, l_user) = partners[:3]
+    for _ in range(ROUNDS):
+        sub = SubscriptionFactory(products=[dynamics_sales])
+        incumbent = services.claim_submit(claim=_draft(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
+        incumbent = services.claim_start_review(claim=incumbent, user=reviewer1)
+        services.claim_approve(claim=incumbent, user=reviewer1)
+        fab = services.claim_submit(claim=_draft(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
+        lit = services.claim_submit(claim=_draft(l_mpn, l_user, sub, dynamics_sales), user=l_user)[0]
+        case = ArbitrationCase.objects.get(association_key=fab.association_key, status=CaseStatus.OPEN)
+
+        results = _run_together(
+            lambda case=case, fab=fab: arbitration_award(case=case, user=reviewer1, winner=fab, reason="PoE"),
+            lambda case=case, lit=lit: arbitration_award(case=case, user=reviewer2, winner=lit, reason="PoE"),
+        )
+        wins = [r for r in results if isinstance(r, ArbitrationCase)]
+        losses = [r for r in results if isinstance(r, ClaimError)]
+        assert len(wins) == 1 and len(losses) == 1, results
+        _assert_key_consistent(fab.association_key)
+        owner = Claim.objects.get(association_key=fab.association_key, status=Status.APPROVED)
+        assert owner.pk == wins[0].winner_id
+        assert Claim.objects.get(pk=incumbent.pk).status == Status.ENDED
+
+
+def test_concurrent_competing_submissions_and_award(partners, dynamics_sales, reviewer1):
+    (c_mpn, c_user), (f_mpn, f_user), *others = partners
+    for _ in range(ROUNDS):
+        sub = SubscriptionFactory(products=[dynamics_sales])
+        first = services.claim_submit(claim=_draft(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
+        second = services.claim_submit(claim=_draft(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
+        case = ArbitrationCase.objects.get(association_key=first.association_key, status=CaseStatus.OPEN)
+        drafts = [(_draft(mpn, user, sub, dynamics_sales), user) for mpn, user in others]
+
+        jobs = [lambda d=d, u=u: services.claim_submit(claim=d, user=u)[0] for d, u in drafts]
+        jobs.append(lambda case=case, w=first: arbitration_award(case=case, user=reviewer1, winner=w, reason="PoE"))
+        results = _run_together(*jobs)
+
+        unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, ClaimError)]
+        assert not unexpected, unexpected
+        _assert_key_consistent(first.association_key)
+        assert Claim.objects.get(pk=first.pk).status == Status.APPROVED
+        # Every submission that landed after the award competes in a new open case; none is lost.
+        for draft, _user in drafts:
+            claim = Claim.objects.get(pk=draft.pk)
+            assert claim.status in (Status.SUBMITTED, Status.REJECTED)
+            if claim.status == Status.SUBMITTED:
+                assert claim.is_competing
+                assert claim.case_links.filter(case__status=CaseStatus.OPEN).exists()
