@@ -88,7 +88,7 @@ def test_concurrent_competing_submissions_and_award(partners, dynamics_sales, re
     for _ in range(ROUNDS):
         sub = SubscriptionFactory(products=[dynamics_sales])
         first = services.claim_submit(claim=_draft(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
-        second = services.claim_submit(claim=_draft(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
+        services.claim_submit(claim=_draft(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
         case = ArbitrationCase.objects.get(association_key=first.association_key, status=CaseStatus.OPEN)
         drafts = [(_draft(mpn, user, sub, dynamics_sales), user) for mpn, user in others]
 
