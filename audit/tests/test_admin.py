@@ -1,0 +1,139 @@
+"""The audit log in the admin is view only: no add, no change, no delete, for anyone."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+from django.urls import reverse
+
+from arbitration.models import ArbitrationCase
+from audit.models import AuditEvent
+from audit.services import audit_record
+from claims.tests.factories import UserFactory
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def staff(client, superuser):
+    client.force_login(superuser, backend=BACKEND)
+    return client
+
+
+@pytest.fixture
+def operator(client, db):
+    """Staff with every permission, as operators are set up (not a superuser, not a reviewer)."""
+    user = UserFactory(username="operator", is_staff=True)
+    user.user_permissions.set(Permission.objects.all())
+    client.force_login(user, backend=BACKEND)
+    return client
+
+
+@pytest.fixture
+def event(draft, contoso_admin):
+    return audit_record(
+        action="claims.claim.submitted",
+        actor=contoso_admin,
+        claim=draft,
+        from_status="editing",
+        to_status="submitted",
+        data={"key": "sub:x:presales"},
+    )
+
+
+@pytest.fixture
+def case_event(draft, subscription):
+    case = ArbitrationCase.objects.create(
+        association_key="sub:x:presales", tenant=subscription.tenant, subscription=subscription, activity="presales"
+    )
+    return audit_record(action="arbitration.case.opened", case=case, data={"key": case.association_key})
+
+
+@pytest.fixture
+def poe_event(draft):
+    return AuditEvent.objects.get(claim=draft, action="claims.poe.added")  # the draft fixture attached PoE
+
+
+def results(response) -> list:
+    return list(response.context["cl"].result_list)
+
+
+def test_changelist_and_view_render(staff, poe_event, event, case_event):
+    response = staff.get(reverse("admin:audit_auditevent_changelist"))
+    assert response.status_code == 200
+    assert results(response) == [case_event, event, poe_event]  # newest first
+    assert response.context["cl"].model_admin.show_full_result_count is False
+    body = response.content.decode()
+    assert event.claim.reference in body
+    assert case_event.case.reference in body
+
+    response = staff.get(reverse("admin:audit_auditevent_change", args=[event.pk]))
+    assert response.status_code == 200
+    assert "claims.claim.submitted" in response.content.decode()
+
+
+def test_no_add(operator):
+    assert operator.get(reverse("admin:audit_auditevent_add")).status_code == 403
+
+
+def test_change_view_is_read_only(operator, event):
+    url = reverse("admin:audit_auditevent_change", args=[event.pk])
+    response = operator.get(url)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.fields == {}
+
+    response = operator.post(url, {"action": "claims.claim.approved", "to_status": "approved", "reason_code": "x"})
+    assert response.status_code == 403
+    fresh = AuditEvent.objects.get(pk=event.pk)
+    assert (fresh.action, fresh.to_status, fresh.reason_code) == ("claims.claim.submitted", "submitted", "")
+
+
+def test_superuser_cannot_change_either(superuser, event):
+    request = RequestFactory().post("/", {"action": "x"})
+    request.user = superuser
+    request._dont_enforce_csrf_checks = True
+    model_admin = admin.site.get_model_admin(AuditEvent)
+    assert model_admin.has_add_permission(request) is False
+    assert model_admin.has_change_permission(request, event) is False
+    assert model_admin.has_view_permission(request, event) is True
+    with pytest.raises(PermissionDenied):
+        model_admin.change_view(request, str(event.pk))
+    assert AuditEvent.objects.get(pk=event.pk).action == "claims.claim.submitted"
+
+
+def test_no_delete(operator, superuser, event):
+    url = reverse("admin:audit_auditevent_delete", args=[event.pk])
+    assert operator.get(url).status_code == 403
+    assert operator.post(url, {"post": "yes"}).status_code == 403
+    request = RequestFactory().get(url)
+    request.user = superuser
+    model_admin = admin.site.get_model_admin(AuditEvent)
+    assert model_admin.has_delete_permission(request, event) is False
+    assert "delete_selected" not in model_admin.get_actions(request)
+    with pytest.raises(PermissionDenied):
+        model_admin.delete_view(request, str(event.pk))
+    changelist = operator.get(reverse("admin:audit_auditevent_changelist"))
+    assert changelist.context["action_form"] is None
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_search(staff, poe_event, event, case_event, contoso_admin):
+    url = reverse("admin:audit_auditevent_changelist")
+    assert results(staff.get(url, {"q": event.claim.reference})) == [event, poe_event]
+    assert results(staff.get(url, {"q": str(event.claim_id)})) == [event, poe_event]
+    assert results(staff.get(url, {"q": case_event.case.reference})) == [case_event]
+    assert results(staff.get(url, {"q": "arbitration."})) == [case_event]
+    assert results(staff.get(url, {"q": "claims.poe"})) == [poe_event]
+    assert results(staff.get(url, {"q": contoso_admin.username})) == [event, poe_event]
+    assert results(staff.get(url, {"q": "nobody"})) == []
+
+
+def test_filters(staff, poe_event, event, case_event):
+    url = reverse("admin:audit_auditevent_changelist")
+    assert results(staff.get(url, {"area": "claims.claim"})) == [event]
+    assert results(staff.get(url, {"area": "claims.poe"})) == [poe_event]
+    assert results(staff.get(url, {"area": "arbitration.case"})) == [case_event]
+    assert results(staff.get(url, {"by": "job"})) == [case_event]
+    assert results(staff.get(url, {"by": "user"})) == [event, poe_event]
+    assert results(staff.get(url, {"claim__id__exact": event.claim_id})) == [event, poe_event]

@@ -1,0 +1,97 @@
+"""Notifications (the in-portal list and the e-mail outbox) and job runs, view only.
+
+The one thing an operator does here is put failed e-mails back in the outbox once the
+cause (an SMTP outage, a wrong address) is fixed; the next outbox run sends them.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from claims.admin import ReadOnlyAdminMixin, claim_id_from_term, claim_link
+from notifications.models import EmailState, JobRun, Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "kind",
+        "recipient",
+        "claim_reference",
+        "email_state",
+        "email_attempts",
+        "created_at",
+        "read_at",
+        "email_sent_at",
+    )
+    list_select_related = ("recipient",)
+    list_filter = ("email_state", ("read_at", admin.EmptyFieldListFilter), ("created_at", admin.DateFieldListFilter))
+    ordering = ("-id",)
+    show_full_result_count = False
+    fields = (
+        "recipient",
+        "claim_reference",
+        "kind",
+        "data",
+        "dedupe_key",
+        "created_at",
+        "read_at",
+        "email_state",
+        "email_attempts",
+        "email_claimed_at",
+        "email_sent_at",
+    )
+    readonly_fields = fields
+    actions = ("mark_pending_again",)
+    search_fields = ("=recipient__username", "=recipient__email", "=claim__id", "=dedupe_key")
+    search_help_text = _("Recipient's user name or e-mail, claim reference, or dedupe key.")
+
+    @admin.display(description=_("claim"), ordering="claim_id")
+    def claim_reference(self, obj):
+        return claim_link(obj.claim_id)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Index lookups only: recipient and claim (foreign keys), dedupe key (unique).
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        matches = [Q(dedupe_key=term)]
+        claim_id = claim_id_from_term(term)
+        if claim_id is not None:
+            matches.append(Q(claim_id=claim_id))
+        user_ids = list(
+            User.objects.filter(Q(username=term) | Q(email__iexact=term)).values_list("pk", flat=True)[:100]
+        )
+        if user_ids:
+            matches.append(Q(recipient_id__in=user_ids))
+        return queryset.filter(Q.create(matches, connector=Q.OR)), False
+
+    def has_requeue_permission(self, request):
+        # The change form stays read-only; the action needs the model's change permission.
+        return request.user.has_perm("notifications.change_notification")
+
+    @admin.action(description=_("Mark failed e-mails as pending again"), permissions=["requeue"])
+    def mark_pending_again(self, request, queryset):
+        count = queryset.filter(email_state=EmailState.FAILED).update(
+            email_state=EmailState.PENDING, email_attempts=0, email_claimed_at=None
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed e-mail is pending again; the next outbox run sends it.",
+                "%(count)d failed e-mails are pending again; the next outbox run sends them.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "last_success_at", "last_duration_ms")
+    fields = ("name", "last_success_at", "last_duration_ms", "last_result")
+    readonly_fields = fields
+    search_fields = ("name",)
