@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEMO_PASSWORD ?= cpor-demo
 
-.PHONY: run test lint format venv migrate seed messages bench serve-prod clean
+.PHONY: run test lint format venv migrate seed messages bench serve-prod worker beat clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,3 +45,49 @@ messages: venv
 
 clean:
 	rm -rf var/cpor.sqlite3* var/media
+
+# --- the real thing on this machine: PostgreSQL, Redis, gunicorn, Celery worker + beat ----
+# Production settings (DJANGO_ENV=production) that still work on plain http://127.0.0.1:
+# TLS redirect off, local host names, a secret key generated once into var/secret-key.
+# Every value can be overridden from the environment (see README "Running the real thing").
+PROD_ENV = set -e; mkdir -p var; \
+	test -s var/secret-key || (umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret-key); \
+	export DJANGO_ENV=production; \
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret-key)}"; \
+	export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cpor}"; \
+	export REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}"; \
+	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	export SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"; \
+	export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
+CELERY_WORKER = $(VENV)/bin/celery -A cpor_portal worker -l info -c 2 --without-gossip --without-mingle
+CELERY_BEAT = $(VENV)/bin/celery -A cpor_portal beat -l info -s var/celerybeat-schedule --pidfile var/celerybeat.pid
+
+## serve-prod: gunicorn (2 workers) + one Celery worker + one beat on PostgreSQL and Redis, http://127.0.0.1:$(PORT)
+serve-prod: SHELL := /bin/bash
+serve-prod: venv
+	@$(PROD_ENV); \
+	if command -v psql >/dev/null 2>&1 && ! psql "$$DATABASE_URL" -c 'select 1' >/dev/null 2>&1; then \
+	  db="$${DATABASE_URL##*/}"; db="$${db%%\?*}"; \
+	  psql "$${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$$db\"" && echo "serve-prod: created database $$db"; \
+	fi; \
+	$(PY) manage.py migrate --noinput || { echo "serve-prod: cannot migrate $$DATABASE_URL: is PostgreSQL running and the database created?" >&2; exit 1; }; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	if [ -n "$${SEED:-}" ]; then $(PY) manage.py seed_demo; fi; \
+	$(CELERY_WORKER) & worker=$$!; \
+	$(CELERY_BEAT) & beat=$$!; \
+	$(VENV)/bin/gunicorn cpor_portal.wsgi --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - & web=$$!; \
+	trap 'kill $$web $$worker $$beat 2>/dev/null; wait' INT TERM EXIT; \
+	echo "serve-prod: http://127.0.0.1:$(PORT)/ (Ctrl-C stops gunicorn, the worker and beat)"; \
+	wait -n; echo "serve-prod: a process exited; stopping the others" >&2; exit 1
+
+## worker / beat: one Celery worker, or the one beat, in the serve-prod environment
+worker: venv
+	@$(PROD_ENV); exec $(CELERY_WORKER)
+
+beat: venv
+	@$(PROD_ENV); exec $(CELERY_BEAT)
+
+## bench: load BENCH_CLAIMS claims (1M on PostgreSQL, 100k on SQLite) and measure; see README "Benchmark"
+bench: migrate
+	@command -v wrk >/dev/null 2>&1 || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)) || echo "wrk unavailable: HTTP runs skipped"
+	$(PY) -m bench.run

@@ -1,0 +1,19 @@
+"""Benchmark settings: the real settings, plus a URLconf with the anchors (a stock
+ModelAdmin changelist and a minimal view) and no in-process task execution."""
+
+import os
+
+os.environ.setdefault("DJANGO_ENV", "development")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+from cpor_portal.settings import *  # noqa: E402,F403
+
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Queued tasks go to an in-memory broker nobody reads: the sweep measured is the sweep itself.
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_URL = "memory://"
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+AXES_ENABLED = False
