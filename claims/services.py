@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEvent
 from audit.services import audit_record
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition, NotAllowed, ValidationFailed
 from claims.models import (
@@ -112,13 +113,17 @@ def _save(claim: Claim, fields: set[str]) -> None:
             claim.save(update_fields=sorted(fields | {"version", "updated_at"}))
     except IntegrityError as exc:
         text = str(exc)
-        if "claim_one_owner_per_key" in text:
-            raise ClaimError(
-                _("Another partner already owns this association. Decide it through arbitration.")
-            ) from exc
-        if "claim_one_active_per_partner_key" in text:
+        # PostgreSQL names the constraint; SQLite names the columns.
+        if (
+            "claim_one_active_per_partner_key" in text
+            or "claims_claim.partner_id, claims_claim.association_key" in text
+        ):
             raise ClaimError(
                 _("Your company already has an active claim for this association."), code="already_claimed"
+            ) from exc
+        if "claim_one_owner_per_key" in text or "claims_claim.association_key" in text:
+            raise ClaimError(
+                _("Another partner already owns this association. Decide it through arbitration.")
             ) from exc
         raise
 
@@ -373,7 +378,7 @@ def claim_request_info(*, claim: Claim, user, reasons: list[str], message: str, 
     left = SERVICE_DAYS
     if claim.due_kind == DueKind.DECISION and claim.due_at:
         # Remaining reviewer time, a started business day counting as a whole one.
-        left = business_days_between(now, claim.due_at)
+        left = max(0, business_days_between(now, claim.due_at))  # overdue: nothing left
         if business_days_after(now, left) < claim.due_at:
             left += 1
         left = min(max(1, left), SERVICE_DAYS)
@@ -463,7 +468,12 @@ def claim_reject(*, claim: Claim, user, reason: str, message: str = "", expected
 
 def _reject_locked(claim: Claim, *, actor, reason: str, message: str = "", data=None) -> Claim:
     now = timezone.now()
-    was_dispute = claim.status == Status.DISPUTED
+    # A claim that was disputed once gets a final rejection, even when the dispute went
+    # through an information request and came back under review.
+    was_dispute = (
+        claim.status == Status.DISPUTED
+        or AuditEvent.objects.filter(claim=claim, action="claims.claim.disputed").exists()
+    )
     claim.decided_at = now
     claim.decision_reason = reason
     claim.decision_message = (message or "").strip()

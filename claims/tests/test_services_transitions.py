@@ -245,3 +245,27 @@ def test_partner_edit_after_submission_limited_to_editable_fields(draft, contoso
     assert claim.customer_contact_name == "Bo"
     assert claim.description != "changed"
     assert last_event(claim).action == "claims.claim.updated"
+
+
+def test_a_dispute_that_went_through_an_info_request_still_ends_final(draft, actors):
+    claim = _reject(force_status(draft, Status.UNDER_REVIEW), actors)
+    claim = _dispute(claim, actors)
+    claim = _request(claim, actors)
+    claim = _resubmit(claim, actors)
+    claim = _reject(claim, actors)
+    assert claim.dispute_until is None
+    assert Comment.objects.filter(claim=claim, code="rejected_final").exists()
+    with pytest.raises(InvalidTransition):
+        _dispute(claim, actors)
+
+
+def test_constraint_violation_becomes_a_domain_error(draft, actors, fabrikam_mpn, fabrikam_admin):
+    from claims.tests.factories import ClaimFactory
+
+    owner = force_status(draft, Status.APPROVED)
+    rival = ClaimFactory(mpn=fabrikam_mpn, created_by=fabrikam_admin)
+    rival = force_status(rival, Status.UNDER_REVIEW, association_key=owner.association_key)
+    with pytest.raises(ClaimError):
+        services.claim_approve(claim=rival, user=actors["reviewer"])
+    rival.refresh_from_db()
+    assert rival.status == Status.UNDER_REVIEW
