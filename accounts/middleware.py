@@ -16,6 +16,7 @@ class UserLanguageMiddleware:
             from django.contrib.auth import get_user
 
             user = get_user(request)
+            request._cached_user = user  # AuthenticationMiddleware reuses it: one user query, not two
         if user.is_authenticated and user.language in dict(settings.LANGUAGES):
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = user.language
             translation.activate(user.language)

@@ -220,6 +220,21 @@ class Claim(NoDeleteModel):
                 condition=Q(status__in=["submitted", "under_review", "disputed", "action_required"]),
                 name="claim_queue_status_act_idx",
             ),
+            # Queue "customer" search: domain prefix (LIKE 'x%' needs the pattern opclass).
+            models.Index(
+                fields=["customer_domain"],
+                name="claim_queue_domain_idx",
+                condition=Q(status__in=["submitted", "under_review", "disputed", "action_required"]),
+                opclasses=["varchar_pattern_ops"],
+            ),
+            # Queue "competing: yes": competing claims are rare.
+            models.Index(
+                fields=["due_at", "id"],
+                name="claim_queue_competing_idx",
+                condition=Q(
+                    status__in=["submitted", "under_review", "disputed", "action_required"], is_competing=True
+                ),
+            ),
             models.Index(fields=["partner", "due_at", "id"], name="claim_partner_due_idx"),
             # Partner's "my claims", newest first.
             models.Index(fields=["partner", "-created_at", "-id"], name="claim_partner_created_idx"),

@@ -38,9 +38,7 @@ def sla_clock(context, claim, for_reviewer=True):
             else _("Overdue")
         )
     else:
-        text = ngettext("%(n)d business day left", "%(n)d business days left", info.days_left) % {
-            "n": info.days_left
-        }
+        text = ngettext("%(n)d business day left", "%(n)d business days left", info.days_left) % {"n": info.days_left}
     from django.utils import formats, timezone
 
     due = formats.date_format(timezone.localtime(info.due_at), "SHORT_DATETIME_FORMAT")

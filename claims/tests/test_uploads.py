@@ -1,0 +1,350 @@
+"""PoE upload rules (claims.uploads): type by content, size and count limits, hostile names,
+and what the claim form does with a refused file."""
+
+import io
+import struct
+import zipfile
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from claims.models import Claim, PoeFile
+from claims.uploads import UploadRejected, check_upload, check_uploads, clean_name, display_name
+from conftest import login
+
+# --- sample files (also used by the view tests) --------------------------------------------------
+
+
+def pdf_bytes() -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png_bytes() -> bytes:
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00\xff\x00\x00")
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
+
+
+def jpeg_bytes() -> bytes:
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    dqt = b"\xff\xdb" + struct.pack(">H", 67) + b"\x00" + bytes(range(1, 65))
+    sof = b"\xff\xc0" + struct.pack(">H", 11) + b"\x08\x00\x01\x00\x01\x01\x01\x11\x00"
+    dht = b"\xff\xc4" + struct.pack(">H", 20) + b"\x00" + b"\x01" + b"\x00" * 15 + b"\x00"
+    sos = b"\xff\xda" + struct.pack(">H", 8) + b"\x01\x01\x00\x00\x3f\x00"
+    scan = b"\x12\x34\xff\x00\x56\xff\xd0\x78"  # a stuffed byte and a restart marker
+    return b"\xff\xd8" + app0 + dqt + sof + dht + sos + scan + b"\xff\xd9"
+
+
+_OOXML_MAIN = {
+    "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+    "pptx": (
+        "ppt/presentation.xml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    ),
+}
+
+
+def office_bytes(kind="docx", *, extra=None, main_type=None) -> bytes:
+    part, content_type = _OOXML_MAIN[kind]
+    content_type = main_type or content_type
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>',
+        )
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr(part, "<document>Signed acknowledgement</document>")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def eml_bytes() -> bytes:
+    return (
+        b"From: Ada Customer <ada@customer.example>\r\nTo: per@partner.example\r\n"
+        b"Subject: Thanks for the workshop\r\nDate: Mon, 2 Nov 2026 10:00:00 +0100\r\n"
+        b"Message-ID: <1@customer.example>\r\n\r\nWe confirm Contoso ran the Dynamics 365 pilot.\r\n"
+    )
+
+
+def msg_bytes() -> bytes:
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    return header + "__substg1.0_0037001F".encode("utf-16-le") + b"\x00" * 64
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+# --- accepted types ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind", "shown"),
+    [
+        ("proof.pdf", pdf_bytes(), "pdf", "proof.pdf"),
+        ("screenshot.PNG", png_bytes(), "png", "screenshot.png"),
+        ("photo.jpeg", jpeg_bytes(), "jpeg", "photo.jpeg"),
+        ("photo.jpg", jpeg_bytes(), "jpeg", "photo.jpg"),
+        ("ack.docx", office_bytes("docx"), "docx", "ack.docx"),
+        ("usage.xlsx", office_bytes("xlsx"), "xlsx", "usage.xlsx"),
+        ("deck.pptx", office_bytes("pptx"), "pptx", "deck.pptx"),
+        ("mail.eml", eml_bytes(), "eml", "mail.eml"),
+        ("mail.msg", msg_bytes(), "msg", "mail.msg"),
+        ("notes.txt", "Workshop notes — Göteborg, 2 Nov.\n".encode(), "txt", "notes.txt"),
+    ],
+)
+def test_allowed_types_are_accepted(name, content, kind, shown):
+    checked = check_upload(upload(name, content))
+    assert checked.kind == kind
+    assert checked.name == shown
+    assert checked.content == content
+
+
+def test_type_comes_from_content_not_from_name_or_header():
+    checked = check_upload(upload("scan.txt", pdf_bytes(), "text/plain"))
+    assert checked.content_type == "application/pdf"
+    assert checked.name == "scan.txt.pdf"  # the shown extension matches the content
+
+
+# --- refused content -----------------------------------------------------------------------------
+
+
+def _refused(name, content, content_type="application/octet-stream") -> str:
+    with pytest.raises(UploadRejected) as info:
+        check_upload(upload(name, content, content_type))
+    return info.value.message
+
+
+def test_html_renamed_pdf_is_refused():
+    message = _refused("report.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "application/pdf")
+    assert "report.pdf" in message
+    assert "HTML" in message
+
+
+def test_svg_named_png_is_refused():
+    message = _refused("chart.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
+    assert "chart.png" in message
+
+
+def test_text_with_script_is_refused():
+    assert "HTML" in _refused("notes.txt", b"Meeting notes\n<script>alert(1)</script>\n")
+
+
+def test_png_with_html_appended_is_refused():
+    message = _refused("shot.png", png_bytes() + b"<html><script>alert(document.cookie)</script></html>")
+    assert "shot.png" in message
+    assert "after its end" in message
+
+
+def test_jpeg_with_html_appended_is_refused():
+    assert "after its end" in _refused("photo.jpg", jpeg_bytes() + b"<script>alert(1)</script>")
+
+
+def test_jpeg_with_small_padding_is_accepted():
+    assert check_upload(upload("photo.jpg", jpeg_bytes() + b"\x00" * 32)).kind == "jpeg"
+
+
+def test_truncated_png_is_refused():
+    assert "damaged" in _refused("shot.png", png_bytes()[:-12])
+
+
+def test_empty_file_is_refused():
+    message = _refused("empty.pdf", b"")
+    assert "empty.pdf" in message
+    assert "empty" in message
+
+
+def test_oversize_file_is_refused(settings):
+    settings.POE_MAX_FILE_BYTES = 1000
+    message = _refused("big.pdf", pdf_bytes() + b"0" * 2000)
+    assert "big.pdf" in message
+    assert "larger than" in message
+
+
+def test_zip_bomb_docx_is_refused():
+    bomb = office_bytes("docx", extra={"word/media/zeros.bin": b"\x00" * (30 * 1024 * 1024)})
+    assert len(bomb) < 200_000
+    message = _refused("bomb.docx", bomb)
+    assert "unsafe size" in message
+
+
+def test_docx_with_too_many_parts_is_refused():
+    parts = {f"word/p{i}.xml": "x" for i in range(2100)}
+    assert "unsafe size" in _refused("many.docx", office_bytes("docx", extra=parts))
+
+
+def test_macro_enabled_document_is_refused():
+    docm = office_bytes(
+        "docx",
+        extra={"word/vbaProject.bin": b"VBA"},
+        main_type="application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
+    assert "macros" in _refused("ack.docx", docm)
+
+
+def test_plain_zip_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    assert "not one of the allowed types" in _refused("files.docx", buffer.getvalue())
+
+
+def test_legacy_office_file_is_refused():
+    assert ".doc" in _refused("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+
+
+def test_other_binary_type_is_refused():
+    assert "GIF" in _refused("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+
+
+def test_binary_garbage_is_refused():
+    assert "not one of the allowed types" in _refused("data.txt", b"\x00\x01\x02binary")
+
+
+# --- names -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("..\\..\\windows\\report.pdf", "report.pdf"),
+        ("C:\\Users\\per\\Desktop\\minutes.pdf", "minutes.pdf"),
+        ("evil\x00.pdf", "evil.pdf"),
+        ("invoice\u202egnp.pdf", "invoicegnp.pdf"),
+        ("a\u2066b\u2069c.pdf", "abc.pdf"),
+        ("line\r\nbreak.pdf", "line break.pdf"),
+        ("..pdf", "pdf.pdf"),
+        (".hidden.pdf", "hidden.pdf"),
+        ("", "file.pdf"),
+    ],
+)
+def test_names_are_cleaned_for_display(raw, shown):
+    assert display_name(raw, "pdf") == shown
+
+
+def test_rtl_override_cannot_fake_an_extension():
+    # "photo\u202Egpj.exe" shows as "photo‮gpj.exe" → "photoexe.jpg" in some viewers; we drop the override
+    # and the extension always matches the detected content.
+    checked = check_upload(upload("photo\u202egpj.exe", pdf_bytes()))
+    assert "\u202e" not in checked.name
+    assert checked.name == "photogpj.exe.pdf"
+
+
+def test_long_names_are_shortened():
+    name = display_name("x" * 500 + ".pdf", "pdf")
+    assert len(name) <= 130
+    assert name.endswith(".pdf")
+
+
+def test_clean_name_has_no_control_characters():
+    cleaned = clean_name("a\tb\x07c\x1b[31md\u200be")
+    assert all(ord(ch) >= 32 for ch in cleaned)
+    assert "\u200b" not in cleaned
+
+
+# --- count limit -------------------------------------------------------------------------------------
+
+
+def test_too_many_files_for_the_claim(settings):
+    settings.POE_MAX_FILES_PER_CLAIM = 3
+    files = [upload(f"p{i}.pdf", pdf_bytes()) for i in range(2)]
+    accepted, errors = check_uploads(files, existing_count=2)
+    assert accepted == []
+    assert len(errors) == 1
+    assert "at most 3" in errors[0]
+    assert "room for 1" in errors[0]
+
+
+def test_each_refused_file_gets_its_own_message():
+    files = [upload("good.pdf", pdf_bytes()), upload("bad.pdf", b"<html></html>"), upload("zero.txt", b"")]
+    accepted, errors = check_uploads(files)
+    assert [a.name for a in accepted] == ["good.pdf"]
+    assert len(errors) == 2
+    assert "bad.pdf" in errors[0]
+    assert "zero.txt" in errors[1]
+
+
+# --- through the claim form -------------------------------------------------------------------------
+
+
+def _form_data(subscription, mpn, product, **extra):
+    data = {
+        "mpn": mpn.pk,
+        "customer_tenant_id": str(subscription.tenant.tenant_id),
+        "customer_domain": subscription.tenant.domains.first().domain,
+        "solution_area": "business_applications",
+        "activity": "presales",
+        "products": [product.pk],
+        "subscription_ref": str(subscription.subscription_id),
+        "customer_contact_name": "Ada Customer",
+        "customer_contact_title": "CIO",
+        "customer_contact_email": "ada@customer.example",
+        "partner_contact_name": "Per Partner",
+        "partner_contact_email": "per@partner.example",
+        "description": "Ran the pilot.",
+        "action": "submit",
+    }
+    data.update(extra)
+    return data
+
+
+def test_refused_upload_keeps_the_rest_of_the_form(client, contoso_admin, contoso_mpn, subscription, dynamics_sales):
+    login(client, contoso_admin)
+    data = _form_data(subscription, contoso_mpn, dynamics_sales, description="Typed with care")
+    data["poe"] = [upload("report.pdf", b"<html><body>not a pdf</body></html>", "application/pdf")]
+    response = client.post(reverse("claims:new"), data)
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    form = response.context["form"]
+    assert any("report.pdf" in str(e) for e in form.errors["poe"])
+    html = response.content.decode()
+    assert "Typed with care" in html
+    assert subscription.tenant.domains.first().domain in html
+    assert 'id="files-lost"' in html
+
+
+def test_empty_upload_through_the_form(client, contoso_admin, contoso_mpn, subscription, dynamics_sales):
+    login(client, contoso_admin)
+    data = _form_data(subscription, contoso_mpn, dynamics_sales, action="save")
+    data["poe"] = [upload("empty.pdf", b"")]
+    response = client.post(reverse("claims:new"), data)
+    assert response.status_code == 200
+    assert "empty.pdf" in str(response.context["form"].errors["poe"])
+    assert not Claim.objects.exists()
+
+
+def test_too_many_files_through_the_form(settings, client, contoso_admin, draft):
+    settings.POE_MAX_FILES_PER_CLAIM = 2  # the draft has one
+    login(client, contoso_admin)
+    files = [upload("a.pdf", pdf_bytes()), upload("b.pdf", pdf_bytes())]
+    response = client.post(reverse("claims:poe_add", args=[draft.pk]), {"poe": files})
+    assert response.status_code == 200
+    assert "at most 2" in str(response.context["poe_form"].errors["poe"])
+    assert PoeFile.objects.filter(claim=draft).count() == 1
+
+
+def test_accepted_upload_is_stored_with_sha256_and_clean_name(client, contoso_admin, draft):
+    import hashlib
+
+    login(client, contoso_admin)
+    response = client.post(
+        reverse("claims:poe_add", args=[draft.pk]), {"poe": [upload("..\\evil\u202e.png", png_bytes(), "text/html")]}
+    )
+    assert response.status_code == 302
+    poe = PoeFile.objects.filter(claim=draft).first()
+    assert poe.original_name == "evil.png"
+    assert poe.content_type == "image/png"
+    assert poe.sha256 == hashlib.sha256(png_bytes()).hexdigest()
+    assert "evil" not in poe.file.name  # stored under a random name
+    assert poe.file.name.endswith(".png")

@@ -1,0 +1,328 @@
+"""The reviewers' dashboard: a few aggregate queries, drawn as server-side SVG.
+
+No claim is loaded into Python: every figure is a ``COUNT`` grouped in the database. Where
+the business-day calendar is needed, the thresholds are computed in Python (a handful of
+dates) and the database counts against them, or the database groups by day and Python
+folds the (few hundred at most) day groups into weeks.
+
+Deadline attainment, as shown: among the decisions reviewers made in a week (approve or
+reject audit events with an actor; arbitration awards included, automatic rejections for
+*no partner response* not), the share made no later than the fifth business day after the
+decision clock last started — the latest of *review started*, *partner answered*,
+*dispute filed* or *decision reverted* before the decision — counted in whole local days.
+After a partner's answer the real deadline is the time that was left when the clock paused,
+which can be less than five days, so for claims that needed more information the figure is
+slightly generous. The clock start is a correlated subquery per decision on the audit
+index (claim, created_at, id): cheap per row, and only the last weeks' decisions are read.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count, DateTimeField, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from arbitration.models import ArbitrationCase, CaseStatus
+from audit.models import AuditEvent
+from claims.models import QUEUE_STATUSES, Claim, Status
+from lib.business_days import add_business_days, is_business_day
+
+WEEKS = 10
+DECISION_ACTIONS = ("claims.claim.approved", "claims.claim.rejected")
+# Events that (re)start the reviewer's decision clock.
+CLOCK_ACTIONS = (
+    "claims.claim.review_started",
+    "claims.claim.resubmitted",
+    "claims.claim.disputed",
+    "claims.claim.reverted",
+)
+ON_TIME_DAYS = 5
+AGE_BUCKETS = [
+    # (label, fewest business days, most business days or None)
+    (_("0–2 days"), 0, 2),
+    (_("3–5 days"), 3, 5),
+    (_("6–10 days"), 6, 10),
+    (_("More than 10 days"), 11, None),
+]
+SERIES_CLASSES = 6  # colours in the stylesheet: .series-0 … .series-5
+
+# --- geometry ----------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    x: float
+    y: float
+    width: float
+    height: float
+    text: str = ""
+    css: str = ""
+
+    @property
+    def cx(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+
+CHART_W, CHART_H = 560, 220
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 10, 16, 34
+
+
+def _nice_max(value: float) -> float:
+    """The top of the y axis: the smallest 1, 2, 4, 5 or 10 × 10^k at or above ``value``."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    return next(m * magnitude for m in (1, 2, 4, 5, 10) if value <= m * magnitude)
+
+
+def bar_chart(items, *, maximum=None, percent=False) -> dict:
+    """Vertical bars for ``items`` = [(label, value or None, css)], with a y axis."""
+    top = maximum if maximum is not None else _nice_max(max([v or 0 for _l, v, _c in items] or [0]))
+    plot_w = CHART_W - PAD_LEFT - PAD_RIGHT
+    plot_h = CHART_H - PAD_TOP - PAD_BOTTOM
+    slot = plot_w / max(len(items), 1)
+    bar_w = min(56, slot * 0.62)
+    bars = []
+    for i, (label, value, css) in enumerate(items):
+        height = 0 if not value else plot_h * value / top
+        x = PAD_LEFT + slot * i + (slot - bar_w) / 2
+        text = "—" if value is None else (f"{value:.0f}%" if percent else f"{value:g}")
+        bars.append(
+            Bar(
+                str(label),
+                value,
+                round(x, 1),
+                round(PAD_TOP + plot_h - height, 1),
+                round(bar_w, 1),
+                round(height, 1),
+                text,
+                css,
+            )
+        )
+    ticks = [
+        {"y": round(PAD_TOP + plot_h - plot_h * f, 1), "text": f"{top * f:g}{'%' if percent else ''}"}
+        for f in (0, 0.5, 1)
+    ]
+    return {
+        "width": CHART_W,
+        "height": CHART_H,
+        "bars": bars,
+        "ticks": ticks,
+        "axis_x": PAD_LEFT,
+        "axis_right": CHART_W - PAD_RIGHT,
+        "base_y": PAD_TOP + plot_h,
+        "label_y": PAD_TOP + plot_h + 16,
+        "slot": slot,
+    }
+
+
+def stacked_chart(columns, series) -> dict:
+    """Stacked bars: ``columns`` = labels, ``series`` = [(name, [value per column])]."""
+    totals = [sum(values[i] for _n, values in series) for i in range(len(columns))]
+    top = _nice_max(max(totals or [0]))
+    plot_w = CHART_W - PAD_LEFT - PAD_RIGHT
+    plot_h = CHART_H - PAD_TOP - PAD_BOTTOM
+    slot = plot_w / max(len(columns), 1)
+    bar_w = min(40, slot * 0.62)
+    stacks = []
+    for i, label in enumerate(columns):
+        base = PAD_TOP + plot_h
+        parts = []
+        for s, (name, values) in enumerate(series):
+            value = values[i]
+            if not value:
+                continue
+            height = plot_h * value / top
+            base -= height
+            parts.append(
+                {
+                    "y": round(base, 1),
+                    "height": round(height, 1),
+                    "css": f"series-{s % SERIES_CLASSES}",
+                    "name": name,
+                    "value": value,
+                }
+            )
+        x = PAD_LEFT + slot * i + (slot - bar_w) / 2
+        stacks.append(
+            {
+                "label": label,
+                "x": round(x, 1),
+                "width": round(bar_w, 1),
+                "parts": parts,
+                "total": totals[i],
+                "total_y": round(base - 4, 1),
+                "center": round(x + bar_w / 2, 1),
+            }
+        )
+    ticks = [{"y": round(PAD_TOP + plot_h - plot_h * f, 1), "text": f"{top * f:g}"} for f in (0, 0.5, 1)]
+    legend = [{"name": name, "css": f"series-{s % SERIES_CLASSES}"} for s, (name, _v) in enumerate(series)]
+    return {
+        "width": CHART_W,
+        "height": CHART_H,
+        "stacks": stacks,
+        "ticks": ticks,
+        "legend": legend,
+        "axis_x": PAD_LEFT,
+        "axis_right": CHART_W - PAD_RIGHT,
+        "base_y": PAD_TOP + plot_h,
+        "label_y": PAD_TOP + plot_h + 16,
+    }
+
+
+# --- the numbers -------------------------------------------------------------------------
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def _business_days_back(today: dt.date, n: int) -> dt.date:
+    """The ``n``-th business day counting back from ``today`` (today itself is the first
+    when it is a business day)."""
+    day, seen = today, 0
+    while True:
+        if is_business_day(day):
+            seen += 1
+            if seen == n:
+                return day
+        day -= dt.timedelta(days=1)
+
+
+def age_thresholds(now) -> dict:
+    """A claim submitted on local day ``d`` is ``k`` business days old when ``k`` business
+    days lie in ``(d, today]``; so it is at least ``k`` old iff it was submitted before the
+    local midnight that starts the ``k``-th business day counting back from today."""
+    today = timezone.localdate(now)
+    return {k: _local_midnight(_business_days_back(today, k)) for k in (3, 6, 11)}
+
+
+def ageing(now) -> tuple[list, int]:
+    """The age buckets of the queue, and how many of its running deadlines are past."""
+    t = age_thresholds(now)
+    running = [s for s in QUEUE_STATUSES if s != Status.ACTION_REQUIRED]
+    counts = Claim.objects.filter(status__in=QUEUE_STATUSES).aggregate(
+        overdue=Count("id", filter=Q(status__in=running, due_at__lte=now)),
+        b0=Count("id", filter=Q(submitted_at__gte=t[3])),
+        b1=Count("id", filter=Q(submitted_at__lt=t[3], submitted_at__gte=t[6])),
+        b2=Count("id", filter=Q(submitted_at__lt=t[6], submitted_at__gte=t[11])),
+        b3=Count("id", filter=Q(submitted_at__lt=t[11])),
+    )
+    return [(label, counts[f"b{i}"]) for i, (label, _lo, _hi) in enumerate(AGE_BUCKETS)], counts["overdue"]
+
+
+def open_by_status() -> list:
+    counts = dict(
+        Claim.objects.filter(status__in=QUEUE_STATUSES).values_list("status").annotate(n=Count("id")).order_by()
+    )
+    return [(Status(s).label, counts.get(s, 0), s) for s in QUEUE_STATUSES]
+
+
+def week_starts(now, weeks=WEEKS) -> list[dt.date]:
+    today = timezone.localdate(now)
+    monday = today - dt.timedelta(days=today.weekday())
+    return [monday - dt.timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
+
+
+def _week_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _decisions(since):
+    return AuditEvent.objects.filter(action__in=DECISION_ACTIONS, created_at__gte=since, actor__isnull=False)
+
+
+def attainment(now, weeks: list[dt.date]) -> list:
+    """[(week start, decisions, on time)] — see the module docstring for the definition."""
+    zone = timezone.get_current_timezone()
+    clock_start = (
+        AuditEvent.objects.filter(
+            claim_id=OuterRef("claim_id"), action__in=CLOCK_ACTIONS, created_at__lte=OuterRef("created_at")
+        )
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    groups = (
+        _decisions(_local_midnight(weeks[0]))
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .annotate(started=TruncDate(Subquery(clock_start, output_field=DateTimeField()), tzinfo=zone))
+        .values_list("day", "started")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    totals = {w: [0, 0] for w in weeks}
+    for day, started, n in groups:
+        week = _week_of(day)
+        if week not in totals:
+            continue
+        totals[week][0] += n
+        if started is not None and day <= add_business_days(started, ON_TIME_DAYS):
+            totals[week][1] += n
+    return [(w, totals[w][0], totals[w][1]) for w in weeks]
+
+
+def decisions_per_reviewer(weeks: list[dt.date]) -> tuple[list, list]:
+    """(reviewers, [(reviewer name, [count per week])]) for the weeks shown."""
+    zone = timezone.get_current_timezone()
+    groups = (
+        _decisions(_local_midnight(weeks[0]))
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values_list("day", "actor__username", "actor__first_name", "actor__last_name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    index = {w: i for i, w in enumerate(weeks)}
+    per_reviewer: dict[str, list[int]] = {}
+    for day, username, first, last, n in groups:
+        week = _week_of(day)
+        if week not in index:
+            continue
+        name = f"{first} {last}".strip() or username
+        per_reviewer.setdefault(name, [0] * len(weeks))[index[week]] += n
+    return sorted(per_reviewer.items(), key=lambda item: (-sum(item[1]), item[0]))
+
+
+def open_cases() -> int:
+    return ArbitrationCase.objects.filter(status=CaseStatus.OPEN).count()
+
+
+def dashboard(now=None) -> dict:
+    now = now or timezone.now()
+    weeks = week_starts(now)
+    by_status = open_by_status()
+    ages, overdue = ageing(now)
+    attained = attainment(now, weeks)
+    reviewers = decisions_per_reviewer(weeks)
+    week_labels = [formats.date_format(w, "j M") for w in weeks]
+    return {
+        "now": now,
+        "weeks": weeks,
+        "open_total": sum(n for _l, n, _s in by_status),
+        "cases_open": open_cases(),
+        "overdue_total": overdue,
+        "by_status": by_status,
+        "by_status_chart": bar_chart([(label, n, f"bar-{status}") for label, n, status in by_status]),
+        "ages": ages,
+        "ages_chart": bar_chart([(label, n, f"bar-age-{i}") for i, (label, n) in enumerate(ages)]),
+        "attainment": [
+            {"week": w, "label": label, "decisions": d, "on_time": o, "share": (100 * o / d) if d else None}
+            for (w, d, o), label in zip(attained, week_labels, strict=True)
+        ],
+        "attainment_chart": bar_chart(
+            [
+                (label, (100 * o / d) if d else None, "bar-attainment")
+                for (_w, d, o), label in zip(attained, week_labels, strict=True)
+            ],
+            maximum=100,
+            percent=True,
+        ),
+        "reviewers": reviewers,
+        "reviewers_chart": stacked_chart(week_labels, reviewers),
+        "week_labels": week_labels,
+        "decisions_total": sum(d for _w, d, _o in attained),
+    }

@@ -1,0 +1,157 @@
+"""The reviewer's action forms. Each carries the claim's ``version`` as it was when the form
+was drawn, so a decision on a claim that changed meanwhile is refused (claims.errors.ClaimChanged)
+instead of applied to something the reviewer has not seen."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import REVIEW_LEADS_GROUP, REVIEWERS_GROUP
+from claims.models import InfoRequestReason, RejectionReason
+from claims.services import MAX_COMMENT_LENGTH
+
+PARTNER, INTERNAL = "partner", "internal"
+
+
+def reviewers_queryset():
+    """Active reviewers and leads, for assignment selects."""
+    groups = Group.objects.filter(name__in=[REVIEWERS_GROUP, REVIEW_LEADS_GROUP])
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__in=groups)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+        .only("pk", "username", "first_name", "last_name")
+    )
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, claim=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if claim is not None and not self.is_bound:
+            self.initial.setdefault("version", claim.version)
+        self.claim = claim
+
+
+class StartReviewForm(VersionedForm):
+    pass
+
+
+class AssignForm(VersionedForm):
+    """Without ``assignee`` the reviewer takes the claim; leads may pick anyone (or nobody)."""
+
+    assignee = ReviewerChoiceField(
+        queryset=reviewers_queryset(), required=False, label=_("Assign to"), empty_label=_("— Unassigned —")
+    )
+    to_me = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class RequestInfoForm(VersionedForm):
+    reasons = forms.MultipleChoiceField(
+        label=_("What is missing"),
+        choices=InfoRequestReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one reason for the request.")},
+    )
+    message = forms.CharField(
+        label=_("Message to the partner"),
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say exactly what the partner should provide. The partner has 5 business days to answer."),
+        error_messages={"required": _("Write a message that tells the partner what to provide.")},
+    )
+
+
+class ApproveForm(VersionedForm):
+    message = forms.CharField(
+        label=_("Message to the partner (optional)"),
+        max_length=MAX_COMMENT_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RejectForm(VersionedForm):
+    # Competing claims are decided on their arbitration case, never here.
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("Choose a reason"))]
+        + [
+            (value, label)
+            for value, label in RejectionReason.choices
+            if value != RejectionReason.COMPETING_CLAIM_AWARDED
+        ],
+        error_messages={"required": _("Choose a rejection reason.")},
+    )
+    message = forms.CharField(
+        label=_("Message to the partner"),
+        max_length=MAX_COMMENT_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RevertForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why is the decision reverted?"),
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("An internal note: the partner is only told that the decision is being reviewed again."),
+        error_messages={"required": _("Say why the decision is reverted.")},
+    )
+
+
+class CommentForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label=_("Visibility"),
+        choices=[(INTERNAL, _("Internal note")), (PARTNER, _("Reply to partner"))],
+        widget=forms.RadioSelect,
+        initial=INTERNAL,
+        required=False,  # no choice is an internal note: the safe default
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a comment first.")},
+    )
+
+    @property
+    def internal(self) -> bool:
+        return self.cleaned_data.get("visibility", INTERNAL) != PARTNER
+
+
+class BulkForm(forms.Form):
+    ASSIGN_ME, ASSIGN, START = "assign_me", "assign", "start"
+    action = forms.ChoiceField(
+        label=_("With the selected claims"),
+        choices=[
+            (ASSIGN_ME, _("Assign to me")),
+            (ASSIGN, _("Assign to the reviewer below")),
+            (START, _("Start review")),
+        ],
+    )
+    assignee = ReviewerChoiceField(
+        queryset=reviewers_queryset(), required=False, label=_("Reviewer"), empty_label=_("— Choose a reviewer —")
+    )
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, lead=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not lead:
+            self.fields["action"].choices = [c for c in self.fields["action"].choices if c[0] != self.ASSIGN]
+            del self.fields["assignee"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.ASSIGN and not data.get("assignee"):
+            self.add_error("assignee", _("Choose the reviewer to assign the claims to."))
+        return data

@@ -1,0 +1,96 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import EndReason, InfoRequestReason, RejectionReason, Status
+
+register = template.Library()
+
+ACTION_LABELS = {
+    "claims.claim.created": _("Draft created"),
+    "claims.claim.updated": _("Claim edited"),
+    "claims.claim.submitted": _("Submitted"),
+    "claims.claim.review_started": _("Review started"),
+    "claims.claim.assigned": _("Assigned"),
+    "claims.claim.info_requested": _("Information requested"),
+    "claims.claim.resubmitted": _("Partner answered and resubmitted"),
+    "claims.claim.approved": _("Approved"),
+    "claims.claim.rejected": _("Rejected"),
+    "claims.claim.withdrawn": _("Withdrawn"),
+    "claims.claim.disputed": _("Disputed"),
+    "claims.claim.ended": _("Association ended"),
+    "claims.claim.reverted": _("Decision reverted"),
+    "claims.comment.added": _("Comment added"),
+    "claims.poe.added": _("PoE file added"),
+}
+PREVIEW_TYPES = {"application/pdf": "pdf", "image/png": "image", "image/jpeg": "image"}
+
+
+@register.simple_tag
+def url_or_none(name, *args, **kwargs):
+    """``{% url_or_none "claims:poe_download" pk=1 poe_id=2 as url %}``: the URL, or ``None``
+    when no such route exists (yet)."""
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+@register.filter
+def action_label(event):
+    if event.action == "claims.comment.added" and (event.data or {}).get("internal"):
+        return _("Internal note added")
+    return ACTION_LABELS.get(event.action, event.action)
+
+
+@register.filter
+def status_label(value):
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def reason_labels(code):
+    """Labels for a stored reason code (several info-request reasons are comma-separated)."""
+    labels = {**dict(InfoRequestReason.choices), **dict(RejectionReason.choices), **dict(EndReason.choices)}
+    return "; ".join(str(labels.get(part, part)) for part in (code or "").split(",") if part)
+
+
+@register.filter
+def person(user):
+    if user is None:
+        return _("System")
+    return user.get_full_name() or user.username
+
+
+@register.filter
+def preview_kind(poe):
+    return PREVIEW_TYPES.get(poe.content_type, "")
+
+
+@register.simple_tag
+def select_field(bound_field):
+    """A ``<select>`` for a choice field, built in Python: the widget templates render each
+    option through the template engine, which is the slowest part of the queue page when a
+    select has a few hundred options (the partner filter)."""
+    value = bound_field.value()
+    values = value if isinstance(value, list | tuple) else [value]
+    chosen = {str(v) for v in values if v not in (None, "")}
+    options = []
+    for option_value, label in bound_field.field.widget.choices:
+        key = str(option_value)
+        if key in chosen:
+            options.append(format_html('<option value="{}" selected>{}</option>', key, label))
+        else:
+            options.append(format_html('<option value="{}">{}</option>', key, label))
+    invalid = format_html(' aria-invalid="true"') if bound_field.errors else ""
+    return format_html(
+        '<select name="{}" id="{}"{}>{}</select>',
+        bound_field.html_name,
+        bound_field.auto_id,
+        invalid,
+        format_html_join("", "{}", ((o,) for o in options)),
+    )

@@ -1,0 +1,484 @@
+"""The reviewer workspace: the queue (with bulk actions and a CSV export), one claim's review
+screen with its HTMX actions, and the dashboard. Reviewers and review leads only.
+
+Each page is one template whose swappable regions are partials; an HTMX request gets the
+partial (``page.html#name``), any other request the whole page, and every form also works
+without JavaScript (a redirect after a successful POST).
+"""
+
+import csv
+import json
+import re
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from claims import services
+from claims.access import get_claim_for_reviewer, require_reviewer_or_403
+from claims.errors import ClaimChanged, ClaimError
+from claims.models import OPEN_STATUSES, QUEUE_STATUSES, Claim, PoeFile, Status
+from review import selectors
+from review.checks import run_checks
+from review.cursor import ASC
+from review.dashboard import dashboard as dashboard_data
+from review.filters import DEFAULT_PAGE_SIZE
+from review.forms import (
+    ApproveForm,
+    AssignForm,
+    BulkForm,
+    CommentForm,
+    RejectForm,
+    RequestInfoForm,
+    RevertForm,
+    StartReviewForm,
+)
+
+# Query-string keys the queue understands; anything else is dropped from its links.
+QUEUE_KEYS = (
+    "q",
+    "status",
+    "solution_area",
+    "activity",
+    "sla",
+    "competing",
+    "assigned",
+    "partner",
+    "mpn",
+    "submitted_from",
+    "submitted_to",
+    "order",
+    "per",
+)
+DEFAULT_PARAMS = {("order", ASC), ("per", str(DEFAULT_PAGE_SIZE))}
+MAX_BULK = 100
+SELECTION_RE = re.compile(r"^([0-9]{1,18}):([0-9]{1,9})$")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _clean_params(params) -> list[tuple[str, str]]:
+    """The queue's own parameters, without empty or default values (for links, the pushed
+    URL and redirects: a bookmark says only what was chosen)."""
+    return [
+        (key, value)
+        for key in QUEUE_KEYS
+        for value in params.getlist(key)
+        if value.strip() and (key, value) not in DEFAULT_PARAMS
+    ]
+
+
+def _queue_url(params, **extra) -> str:
+    pairs = _clean_params(params) + [(k, v) for k, v in extra.items() if v]
+    query = urlencode(pairs)
+    return reverse("review:queue") + (f"?{query}" if query else "")
+
+
+def _queue_context(request, params, *, notice=None) -> dict:
+    now = timezone.now()
+    filterset = selectors.queue_filter(data=params, request=request, now=now)
+    page = selectors.queue_page(filterset=filterset, cursor_token=params.get("cursor", "")[:500])
+    lead = request.user.is_review_lead
+    return {
+        "nav": "queue",
+        "now": now,
+        "filter": filterset,
+        "page": page,
+        "rows": page.rows,
+        "next_url": _queue_url(params, cursor=page.next_cursor) if page.next_cursor else None,
+        "first_url": _queue_url(params) if page.has_cursor or page.bad_cursor else None,
+        "export_url": reverse("review:export") + (f"?{query}" if (query := urlencode(_clean_params(params))) else ""),
+        "this_query": urlencode(
+            _clean_params(params) + ([("cursor", params["cursor"])] if params.get("cursor") else [])
+        ),
+        "bulk_form": BulkForm(lead=lead),
+        "notice": notice,
+    }
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def queue(request):
+    """Claims awaiting Microsoft, most urgent deadline first, filtered and paged by cursor."""
+    require_reviewer_or_403(request.user)
+    context = _queue_context(request, request.GET)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "review/queue.html#results", context)
+        # The canonical URL of what is shown (no empty fields), for bookmarks and Back.
+        cursor = "" if context["page"].bad_cursor else request.GET.get("cursor", "")
+        response["HX-Push-Url"] = _queue_url(request.GET, cursor=cursor)
+        return response
+    return render(request, "review/queue.html", context)
+
+
+def _parse_selection(values) -> list[tuple[int, int]]:
+    """``pk:version`` pairs from the row checkboxes; malformed ones are ignored."""
+    matches = (SELECTION_RE.match(value) for value in values[:MAX_BULK])
+    return [(int(m[1]), int(m[2])) for m in matches if m]
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def bulk(request):
+    """Assign to me / to a reviewer (leads) / start review, on the selected rows. Each claim
+    goes through its service in its own transaction; a claim that changed since the queue
+    was drawn, or that the action does not apply to, is skipped and counted."""
+    user = request.user
+    require_reviewer_or_403(user)
+    if request.POST.get("action") == BulkForm.ASSIGN and not user.is_review_lead:
+        raise PermissionDenied
+    form = BulkForm(request.POST, lead=user.is_review_lead)
+    selected = _parse_selection(request.POST.getlist("claim"))
+    params = QueryDict(request.POST.get("next", "")[:2000])
+    if not form.is_valid() or not selected:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        notice = ("error", " ".join(errors) if errors else _("Select at least one claim."))
+    else:
+        action = form.cleaned_data["action"]
+        claims = {c.pk: c for c in Claim.objects.filter(pk__in=[pk for pk, _v in selected], status__in=QUEUE_STATUSES)}
+        done = skipped = 0
+        for pk, version in selected:
+            claim = claims.get(pk)
+            try:
+                if claim is None:
+                    raise ClaimError()
+                if action == BulkForm.START:
+                    services.claim_start_review(claim=claim, user=user, expected_version=version)
+                else:
+                    assignee = form.cleaned_data["assignee"] if action == BulkForm.ASSIGN else user
+                    services.claim_assign(claim=claim, user=user, assignee=assignee, expected_version=version)
+            except ClaimError:
+                skipped += 1
+            else:
+                done += 1
+        text = ngettext("%(n)d claim done", "%(n)d claims done", done) % {"n": done}
+        if skipped:
+            text += ", " + ngettext(
+                "%(n)d skipped (changed or not allowed)", "%(n)d skipped (changed or not allowed)", skipped
+            ) % {"n": skipped}
+        notice = ("success" if done else "warning", text + ".")
+    if request.htmx:
+        response = render(request, "review/queue.html#results", _queue_context(request, params, notice=notice))
+        response["HX-Trigger"] = json.dumps({"queueChanged": {"message": notice[1]}})
+        return response
+    getattr(messages, notice[0])(request, notice[1])
+    return redirect(_queue_url(params))
+
+
+# --- CSV export ---------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a
+    leading apostrophe, so it is shown as text instead of being evaluated."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+EXPORT_HEADER = (
+    "reference",
+    "status",
+    "partner",
+    "mpn",
+    "customer",
+    "tenant_id",
+    "domain",
+    "solution_area",
+    "activity",
+    "products",
+    "due",
+    "assignee",
+    "competing",
+)
+
+
+def _export_lines(rows):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_HEADER)
+    for claim in rows:
+        # Claim columns only: comments and internal notes are never part of an export.
+        yield writer.writerow(
+            [
+                csv_safe(value)
+                for value in (
+                    claim.reference,
+                    claim.status,
+                    claim.partner.name,
+                    claim.mpn.number,
+                    claim.tenant.name if claim.tenant else "",
+                    claim.tenant.tenant_id if claim.tenant else claim.customer_tenant_id,
+                    claim.customer_domain,
+                    claim.solution_area,
+                    claim.activity,
+                    claim.product_names or "",
+                    timezone.localtime(claim.due_at).isoformat(timespec="minutes") if claim.due_at else "",
+                    claim.assignee.username if claim.assignee else "",
+                    "yes" if claim.is_competing else "no",
+                )
+            ]
+        )
+
+
+@login_required
+@require_GET
+def export(request):
+    """The filtered queue as CSV, streamed (every matching row, in queue order)."""
+    require_reviewer_or_403(request.user)
+    filterset = selectors.queue_filter(data=request.GET, request=request)
+    response = StreamingHttpResponse(_export_lines(selectors.queue_export(filterset)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="review-queue-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- one claim ------------------------------------------------------------------------------
+
+
+FORM_CLASSES = {
+    "assign": AssignForm,
+    "start": StartReviewForm,
+    "request_info": RequestInfoForm,
+    "approve": ApproveForm,
+    "reject": RejectForm,
+    "revert": RevertForm,
+}
+
+
+def _available(claim, user, open_case) -> dict:
+    """Which actions the screen offers for the claim's state and the user's role."""
+    deciding = claim.status in (Status.UNDER_REVIEW, Status.DISPUTED)
+    return {
+        "assign": claim.status in OPEN_STATUSES,
+        "start": claim.status == Status.SUBMITTED,
+        "request_info": deciding,
+        "approve": deciding and open_case is None,
+        "reject": deciding and open_case is None,
+        "revert": user.is_review_lead and claim.status in (Status.APPROVED, Status.REJECTED),
+    }
+
+
+def _claim_context(request, claim, *, bound=None, comment_form=None, changed=False, flash=None, preview=None):
+    open_case = selectors.claim_open_case(claim)
+    available = _available(claim, request.user, open_case)
+    forms = {name: cls(claim=claim) for name, cls in FORM_CLASSES.items() if available[name]}
+    if bound is not None:
+        name, form = bound
+        forms[name] = form
+    return {
+        "nav": "queue",
+        "now": timezone.now(),
+        "claim": claim,
+        "products": selectors.claim_products(claim),
+        "poe_files": selectors.claim_poe_files(claim),
+        "thread": selectors.claim_thread(claim),
+        "history": selectors.claim_history(claim),
+        "checks": run_checks(claim),
+        "open_case": open_case,
+        "forms": forms,
+        "comment_form": comment_form or CommentForm(),
+        "changed": changed,
+        "flash": flash,
+        "preview": preview,
+        "is_lead": request.user.is_review_lead,
+    }
+
+
+def _load(request, pk, *, lead=False) -> Claim:
+    return get_claim_for_reviewer(request.user, pk, lead=lead, queryset=selectors.claim_for_review_queryset())
+
+
+@login_required
+@require_GET
+def claim_detail(request, pk):
+    """Everything about one claim, a fresh run of the directory checks, and the actions."""
+    claim = _load(request, pk)
+    return render(request, "review/claim.html", _claim_context(request, claim))
+
+
+def _after_action(request, claim, context, *, status=200, trigger=None) -> HttpResponse:
+    """The HTMX answer to an action: the action area (the swap target) plus the status,
+    thread and history regions out of band, so the whole screen shows the claim as it is."""
+    html = render_to_string("review/claim.html#after_action", context, request=request)
+    response = HttpResponse(html, status=status)
+    if trigger:
+        response["HX-Trigger"] = json.dumps(trigger)
+    return response
+
+
+def _run_action(request, pk, name, perform, *, success, lead=False):
+    claim = _load(request, pk, lead=lead)
+    form = FORM_CLASSES[name](request.POST, claim=claim)
+    changed = False
+    if form.is_valid():
+        try:
+            perform(claim, form.cleaned_data)
+        except ClaimChanged:
+            changed = True  # the banner says so; the form keeps what was typed
+        except ClaimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            claim = _load(request, pk)
+            if request.htmx:
+                context = _claim_context(request, claim, flash=success)
+                return _after_action(
+                    request,
+                    claim,
+                    context,
+                    trigger={"claimUpdated": {"version": claim.version, "status": claim.status}},
+                )
+            messages.success(request, success)
+            return redirect("review:claim", pk=claim.pk)
+    # Refused: the form comes back as typed, next to the claim as it is now.
+    current = _load(request, pk)
+    context = _claim_context(request, current, bound=(name, form), changed=changed)
+    if request.htmx:
+        return _after_action(request, current, context)
+    return render(request, "review/claim.html", context, status=409 if changed else 200)
+
+
+def _post_view(func):
+    return login_required(require_POST(vary_on_headers("HX-Request")(func)))
+
+
+@_post_view
+def claim_assign(request, pk):
+    """Take the claim (reviewers) or give it to someone, or nobody (leads)."""
+    to_me = request.POST.get("to_me") or "assignee" not in request.POST
+    if not to_me and not request.user.is_review_lead:
+        get_claim_for_reviewer(request.user, pk)  # 404 / 403 as for any claim first
+        raise PermissionDenied
+
+    def perform(claim, data):
+        assignee = request.user if to_me else data["assignee"]
+        services.claim_assign(claim=claim, user=request.user, assignee=assignee, expected_version=data["version"])
+
+    return _run_action(request, pk, "assign", perform, success=_("Assignment saved."))
+
+
+@_post_view
+def claim_start(request, pk):
+    def perform(claim, data):
+        services.claim_start_review(claim=claim, user=request.user, expected_version=data["version"])
+
+    return _run_action(
+        request, pk, "start", perform, success=_("Review started. The decision is due in 5 business days.")
+    )
+
+
+@_post_view
+def claim_request_info(request, pk):
+    def perform(claim, data):
+        services.claim_request_info(
+            claim=claim,
+            user=request.user,
+            reasons=data["reasons"],
+            message=data["message"],
+            expected_version=data["version"],
+        )
+
+    return _run_action(
+        request, pk, "request_info", perform, success=_("Information requested. The partner has 5 business days.")
+    )
+
+
+@_post_view
+def claim_approve(request, pk):
+    def perform(claim, data):
+        services.claim_approve(
+            claim=claim, user=request.user, message=data["message"], expected_version=data["version"]
+        )
+
+    return _run_action(request, pk, "approve", perform, success=_("Claim approved."))
+
+
+@_post_view
+def claim_reject(request, pk):
+    def perform(claim, data):
+        services.claim_reject(
+            claim=claim,
+            user=request.user,
+            reason=data["reason"],
+            message=data["message"],
+            expected_version=data["version"],
+        )
+
+    return _run_action(request, pk, "reject", perform, success=_("Claim rejected."))
+
+
+@_post_view
+def claim_revert(request, pk):
+    """Leads only: take back a mistaken approval or rejection."""
+
+    def perform(claim, data):
+        services.claim_revert(claim=claim, user=request.user, reason=data["reason"], expected_version=data["version"])
+
+    return _run_action(
+        request, pk, "revert", perform, success=_("Decision reverted: the claim is under review again."), lead=True
+    )
+
+
+@_post_view
+def claim_comment(request, pk):
+    """A reply to the partner or an internal note (the default)."""
+    claim = _load(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(claim=claim, user=request.user, body=form.cleaned_data["body"], internal=form.internal)
+        except ClaimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            success = _("Internal note added.") if form.internal else _("Reply sent to the partner.")
+            if request.htmx:
+                context = _claim_context(request, claim, flash=success)
+                html = render_to_string("review/claim.html#after_comment", context, request=request)
+                response = HttpResponse(html)
+                response["HX-Trigger"] = json.dumps({"commentAdded": {"internal": form.internal}})
+                return response
+            messages.success(request, success)
+            return redirect(reverse("review:claim", kwargs={"pk": claim.pk}) + "#thread")
+    context = _claim_context(request, claim, comment_form=form)
+    if request.htmx:
+        return HttpResponse(render_to_string("review/claim.html#after_comment", context, request=request))
+    return render(request, "review/claim.html", context)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def poe_preview(request, pk, poe_id):
+    """The inline preview of a PDF or image PoE file: the frame (HTMX) or the review screen
+    with the preview open (without JavaScript). The file itself is served by the claims app."""
+    claim = _load(request, pk)
+    poe = get_object_or_404(PoeFile.objects.filter(claim=claim), pk=poe_id)
+    if request.htmx:
+        return render(request, "review/claim.html#preview", {"claim": claim, "preview": poe})
+    return render(request, "review/claim.html", _claim_context(request, claim, preview=poe))
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    require_reviewer_or_403(request.user)
+    context = dashboard_data()
+    context["nav"] = "dashboard"
+    return render(request, "review/dashboard.html", context)

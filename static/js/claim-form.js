@@ -1,0 +1,61 @@
+// CPOR Portal, partner claim form and claim page: small enhancements. Everything works without
+// this file (the server re-renders the form; HTMX adds the live checks).
+(function () {
+  "use strict";
+
+  // Bring the error summary into view and focus, so keyboard and screen-reader users hear it.
+  // On the claim page, an action form that came back with errors is opened: bring it into view.
+  function focusErrors() {
+    var summary = document.getElementById("form-errors");
+    if (summary) {
+      summary.focus();
+      return;
+    }
+    var failed = document.querySelector("details[open] .field-error, .action-card .field-error, .action-card .form-error");
+    if (failed) {
+      var box = failed.closest("form") || failed;
+      box.scrollIntoView({block: "center"});
+      var input = box.querySelector("[aria-invalid=true], textarea, input:not([type=hidden])");
+      if (input) {
+        input.focus({preventScroll: true});
+      }
+    }
+  }
+
+  // One submission per form: a double click on "Submit claim" must not file two drafts.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-claim-form]")) {
+      return;
+    }
+    if (form.getAttribute("data-submitting") === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitting", "1");
+    // Let the browser go back to the page (bfcache) with the form usable again.
+    window.setTimeout(function () { form.removeAttribute("data-submitting"); }, 15000);
+  });
+
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      form.removeAttribute("data-submitting");
+    });
+  });
+
+  // After HTMX swaps the dependent fields, clear the subscription check that no longer applies.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target && event.target.id === "dependent-fields") {
+      var mpnCheck = document.getElementById("mpn-check");
+      if (mpnCheck) {
+        mpnCheck.textContent = "";
+      }
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrors);
+  } else {
+    focusErrors();
+  }
+})();
