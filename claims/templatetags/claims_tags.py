@@ -37,6 +37,8 @@ def sla_clock(context, claim, for_reviewer=True):
             if late
             else _("Overdue")
         )
+    elif info.days_left == 0:
+        text = _("Due within a business day")
     else:
         text = ngettext("%(n)d business day left", "%(n)d business days left", info.days_left) % {"n": info.days_left}
     from django.utils import formats, timezone
