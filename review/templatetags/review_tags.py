@@ -1,6 +1,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import EndReason, InfoRequestReason, RejectionReason, Status
@@ -86,7 +87,7 @@ def select_field(bound_field):
             options.append(format_html('<option value="{}" selected>{}</option>', key, label))
         else:
             options.append(format_html('<option value="{}">{}</option>', key, label))
-    invalid = format_html(' aria-invalid="true"') if bound_field.errors else ""
+    invalid = mark_safe(' aria-invalid="true"') if bound_field.errors else ""  # noqa: S308 (constant)
     return format_html(
         '<select name="{}" id="{}"{}>{}</select>',
         bound_field.html_name,
