@@ -1,0 +1,14 @@
+"""The review screen for claims whose directory links are missing (bulk-loaded or removed)."""
+
+from claims.models import Claim, Status
+from conftest import login
+
+
+def test_review_screen_with_subscription_ref_but_no_subscription(client, draft, reviewer1):
+    Claim.objects.filter(pk=draft.pk).update(
+        status=Status.UNDER_REVIEW, association_key="k:edge", subscription=None, subscription_ref="not-a-guid"
+    )
+    login(client, reviewer1)
+    response = client.get(f"/review/claims/{draft.pk}/")
+    assert response.status_code == 200
+    assert b"not-a-guid" in response.content
