@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, DateTimeField, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
-from django.utils import formats, timezone
+from django.utils import translation, formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.models import ArbitrationCase, CaseStatus
@@ -298,7 +298,9 @@ def dashboard(now=None) -> dict:
     ages, overdue = ageing(now)
     attained = attainment(now, weeks)
     reviewers = decisions_per_reviewer(weeks)
-    week_labels = [formats.date_format(w, "j M") for w in weeks]
+    # Swedish writes month abbreviations in lower case ("16 nov"), English capitalised ("16 Nov").
+    month = "M" if (translation.get_language() or "en").startswith("en") else "b"
+    week_labels = [formats.date_format(w, f"j {month}") for w in weeks]
     return {
         "now": now,
         "weeks": weeks,

@@ -24,6 +24,13 @@ ACTION_LABELS = {
     "claims.claim.reverted": _("Decision reverted"),
     "claims.comment.added": _("Comment added"),
     "claims.poe.added": _("PoE file added"),
+    "arbitration.case.opened": _("Case opened"),
+    "arbitration.case.joined": _("Joined the case"),
+    "arbitration.case.assigned": _("Case assigned"),
+    "arbitration.case.info_requested": _("Information requested"),
+    "arbitration.case.awarded": _("Case decided"),
+    "arbitration.case.closed": _("Case closed: no competing claims left"),
+    "arbitration.case.reopened": _("Case reopened"),
 }
 PREVIEW_TYPES = {"application/pdf": "pdf", "image/png": "image", "image/jpeg": "image"}
 
