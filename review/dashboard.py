@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, DateTimeField, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
-from django.utils import translation, formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.models import ArbitrationCase, CaseStatus
