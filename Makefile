@@ -76,9 +76,12 @@ serve-prod: venv
 	$(CELERY_WORKER) & worker=$$!; \
 	$(CELERY_BEAT) & beat=$$!; \
 	$(VENV)/bin/gunicorn cpor_portal.wsgi --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - & web=$$!; \
-	trap 'kill $$web $$worker $$beat 2>/dev/null; wait' INT TERM EXIT; \
+	stop() { kill $$web $$worker $$beat 2>/dev/null; wait; }; \
+	trap 'stop; exit 0' INT TERM; \
 	echo "serve-prod: http://127.0.0.1:$(PORT)/ (Ctrl-C stops gunicorn, the worker and beat)"; \
-	wait -n; echo "serve-prod: a process exited; stopping the others" >&2; exit 1
+	status=0; wait -n || status=$$?; \
+	[ $$status -eq 0 ] || echo "serve-prod: a process failed ($$status); stopping the others" >&2; \
+	stop; exit $$status
 
 ## worker / beat: one Celery worker, or the one beat, in the serve-prod environment
 worker: venv

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from claims.admin import ReadOnlyAdminMixin, claim_id_from_term, claim_link
-from notifications.models import EmailState, JobRun, Notification
+from notifications.models import EmailState, JobRun, Notification, SweepMark
 
 
 @admin.register(Notification)
@@ -95,3 +95,20 @@ class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ("name", "last_success_at", "last_duration_ms", "last_result")
     readonly_fields = fields
     search_fields = ("name",)
+
+
+@admin.register(SweepMark)
+class SweepMarkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Once-only events of the periodic jobs (a dispute window announced, a draft seen waiting
+    for its subscription). Deleting one would let the job do it again."""
+
+    list_display = ("key", "claim_reference", "created_at")
+    fields = ("key", "claim_reference", "run", "created_at")
+    readonly_fields = fields
+    ordering = ("-id",)
+    show_full_result_count = False
+    search_fields = ("=key",)
+
+    @admin.display(description=_("claim"), ordering="claim_id")
+    def claim_reference(self, obj):
+        return claim_link(obj.claim_id)

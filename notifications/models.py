@@ -4,7 +4,11 @@ A notification row is written in the same transaction as the change that causes 
 is never lost when the broker is down; ``notifications.tasks.send_pending_notifications``
 e-mails pending rows and marks them sent. Reminders carry a ``dedupe_key`` whose unique
 constraint makes each reminder exist at most once, however often the sweep runs.
+``SweepMark`` records once-only events of the periodic jobs that are not themselves a
+notification (a dispute window closed, a draft seen waiting for its subscription).
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +31,7 @@ class Notification(models.Model):
         on_delete=models.PROTECT,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,  # notif_recipient_idx leads with recipient
     )
     claim = models.ForeignKey(
         "claims.Claim",
@@ -45,6 +50,9 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_claimed_at = models.DateTimeField(_("e-mail claimed"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
+    # After a failed attempt the row waits until then (exponential backoff).
+    email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+    email_error = models.CharField(_("last e-mail error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -55,11 +63,34 @@ class Notification(models.Model):
             models.Index(fields=["id"], condition=Q(email_state__in=["pending", "sending"]), name="notif_outbox_idx"),
             # Unread count in the header.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notif_unread_idx"),
-            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_idx"),
+            # The notification list, newest first, paged by (created_at, id) keyset.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notif_recipient_list_idx"),
         ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+
+class SweepMark(models.Model):
+    """A once-only event of a periodic job, claimed by inserting its unique ``key``.
+
+    A job inserts marks with ON CONFLICT DO NOTHING and then reads back the ones carrying its
+    own ``run`` token: those events are its to handle, in the same transaction. A concurrent
+    run waits on the unique index and then skips them; a crash rolls the marks back with the
+    work, so the next run does it again.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="+", verbose_name=_("claim"))
+    run = models.UUIDField(_("run"), default=uuid.uuid4)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("job mark")
+        verbose_name_plural = _("job marks")
+
+    def __str__(self):
+        return self.key
 
 
 class JobRun(models.Model):

@@ -1,71 +1,173 @@
 """Sending the e-mail outbox.
 
 Each pending row is claimed with a conditional UPDATE (pending → sending) before it is sent,
-so two workers never send the same row; a row stuck in ``sending`` (worker killed) is
-retried after ``STALE_AFTER``.
+so two workers never send the same row. A failed send puts the row back to pending with an
+exponential backoff (``email_next_attempt_at``) until ``MAX_ATTEMPTS``; a row stuck in
+``sending`` (worker killed between claiming and marking) is retried after ``STALE_AFTER``.
+That last case is the one place a message can go out twice: SMTP has no transactions, so
+delivery is at-least-once in a window of milliseconds, while the notification row itself
+exists exactly once.
+
+When the mail server itself is unreachable (several sends in a row fail with a connection
+error) the batch stops and ``MailServerUnavailable`` is raised, so the Celery task retries
+with backoff instead of burning every row's attempts.
 """
 
 import datetime as dt
 import logging
+import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from notifications.models import EmailState, Notification
+from notifications.texts import absolute, claim_path, notification_sentence, notification_subject, reclaim_path
 
 log = logging.getLogger(__name__)
 BATCH = 200
 STALE_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+BACKOFF_BASE = dt.timedelta(minutes=2)
+BACKOFF_MAX = dt.timedelta(hours=6)
+STOP_AFTER_CONNECTION_ERRORS = 3
+CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
 
 
-def _render(notification: Notification) -> EmailMultiAlternatives:
+class MailServerUnavailable(Exception):
+    """The mail server did not answer; the task retries later."""
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait before attempt ``attempts + 1``: 2, 4, 8, 16 … minutes, at most 6 hours."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def email_language(user) -> str:
+    language = getattr(user, "language", "") or ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def render_email(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail for one notification, in its recipient's language (subject, text, HTML)."""
     recipient = notification.recipient
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        context = {"n": notification, "claim": notification.claim, "user": recipient, "site_url": settings.SITE_URL}
+    language = email_language(recipient)
+    for_reviewer = bool(recipient.is_reviewer)
+    with translation.override(language):
+        context = {
+            "n": notification,
+            "recipient": recipient,
+            "name": recipient.get_full_name() or recipient.username,
+            "subject": notification_subject(notification),
+            "sentence": notification_sentence(notification),
+            "claim_url": absolute(claim_path(notification.claim_id, for_reviewer=for_reviewer))
+            if notification.claim_id
+            else "",
+            "reclaim_url": "" if for_reviewer else absolute(reclaim_path(notification)),
+            "list_url": absolute(_list_path()),
+            "site_url": settings.SITE_URL,
+            "language": language,
+        }
         subject = render_to_string("notifications/email/subject.txt", context).strip().replace("\n", " ")
         text = render_to_string("notifications/email/body.txt", context)
         html = render_to_string("notifications/email/body.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+        headers={"Content-Language": language, "X-CPOR-Notification": str(notification.pk)},
+    )
     message.attach_alternative(html, "text/html")
     return message
 
 
-def send_pending(limit: int = 10_000) -> dict:
-    """Send up to ``limit`` pending e-mails; returns counts."""
-    now = timezone.now()
-    sent = failed = skipped = 0
-    due = Q(email_state=EmailState.PENDING) | Q(email_state=EmailState.SENDING, email_claimed_at__lt=now - STALE_AFTER)
-    while sent + failed + skipped < limit:
-        ids = list(Notification.objects.filter(due).order_by("id").values_list("id", flat=True)[:BATCH])
-        if not ids:
-            break
-        for pk in ids:
-            claimed = Notification.objects.filter(due, pk=pk).update(
-                email_state=EmailState.SENDING, email_claimed_at=timezone.now()
+def _list_path() -> str:
+    from django.urls import reverse
+
+    return reverse("notifications:list")
+
+
+def _crosses_partners(notification: Notification) -> bool:
+    """Defence in depth: a partner user is never e-mailed about another company's claim."""
+    membership = notification.recipient.partner_membership
+    return bool(membership and notification.claim and notification.claim.partner_id != membership.partner_id)
+
+
+def send_pending(*, limit: int = 10_000, now=None) -> dict:
+    """Send up to ``limit`` due e-mails from the outbox; returns counts."""
+    now = now or timezone.now()
+    due = Q(email_state=EmailState.PENDING) & (
+        Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
+    ) | Q(email_state=EmailState.SENDING, email_claimed_at__lt=now - STALE_AFTER)
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    connection = get_connection()
+    connection_errors = 0
+    opened = False
+    last_id = 0
+    try:
+        while sum(counts.values()) < limit:
+            ids = list(
+                Notification.objects.filter(due, id__gt=last_id).order_by("id").values_list("id", flat=True)[:BATCH]
             )
-            if claimed != 1:
-                continue  # another worker took it
-            n = Notification.objects.select_related("recipient", "claim").get(pk=pk)
-            if not n.recipient.email or not n.recipient.is_active:
-                Notification.objects.filter(pk=pk).update(email_state=EmailState.SKIPPED)
-                skipped += 1
-                continue
-            try:
-                _render(n).send()
-            except Exception:
-                log.exception("sending notification %s failed", pk)
-                state = EmailState.FAILED if n.email_attempts + 1 >= MAX_ATTEMPTS else EmailState.PENDING
-                Notification.objects.filter(pk=pk).update(email_state=state, email_attempts=n.email_attempts + 1)
-                failed += 1
-                continue
-            Notification.objects.filter(pk=pk).update(
-                email_state=EmailState.SENT, email_sent_at=timezone.now(), email_attempts=n.email_attempts + 1
-            )
-            sent += 1
-        if failed:
-            break
-    return {"sent": sent, "failed": failed, "skipped": skipped}
+            if not ids:
+                break
+            for pk in ids:
+                last_id = pk
+                claimed = Notification.objects.filter(due, pk=pk).update(
+                    email_state=EmailState.SENDING, email_claimed_at=now
+                )
+                if claimed != 1:
+                    continue  # another worker took it
+                n = Notification.objects.select_related("recipient", "claim").get(pk=pk)
+                if not n.recipient.email or not n.recipient.is_active or _crosses_partners(n):
+                    Notification.objects.filter(pk=pk).update(email_state=EmailState.SKIPPED)
+                    counts["skipped"] += 1
+                    continue
+                attempts = n.email_attempts + 1
+                try:
+                    if not opened:
+                        connection.open()  # one SMTP session for the whole run
+                        opened = True
+                    connection.send_messages([render_email(n)])
+                except Exception as exc:
+                    log.warning("sending notification %s failed (attempt %s): %r", pk, attempts, exc)
+                    # A mail server that is away is not the message's fault: never give up on it.
+                    gave_up = attempts >= MAX_ATTEMPTS and not isinstance(exc, CONNECTION_ERRORS)
+                    Notification.objects.filter(pk=pk).update(
+                        email_state=EmailState.FAILED if gave_up else EmailState.PENDING,
+                        email_attempts=attempts,
+                        email_next_attempt_at=None if gave_up else now + backoff(attempts),
+                        email_error=repr(exc)[:300],
+                    )
+                    counts["failed"] += 1
+                    if isinstance(exc, CONNECTION_ERRORS):
+                        opened = _close_quietly(connection)
+                        connection_errors += 1
+                        if connection_errors >= STOP_AFTER_CONNECTION_ERRORS:
+                            raise MailServerUnavailable(repr(exc)) from exc
+                    continue
+                connection_errors = 0
+                Notification.objects.filter(pk=pk).update(
+                    email_state=EmailState.SENT,
+                    email_sent_at=timezone.now(),
+                    email_attempts=attempts,
+                    email_next_attempt_at=None,
+                    email_error="",
+                )
+                counts["sent"] += 1
+                if sum(counts.values()) >= limit:
+                    break
+    finally:
+        _close_quietly(connection)
+    return counts
+
+
+def _close_quietly(connection) -> bool:
+    try:
+        connection.close()
+    except Exception:  # closing a broken SMTP connection may fail too
+        log.debug("closing the mail connection failed", exc_info=True)
+    return False

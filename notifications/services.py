@@ -1,28 +1,74 @@
 """Writing notifications (the outbox). Call these inside the transaction of the change that
-causes them: the rows commit or roll back with it, and e-mail goes out after commit."""
+causes them: the rows commit or roll back with it, and e-mail goes out after commit.
+
+Nothing is lost when the broker is down: the rows are in the database, and the periodic
+``send_pending_notifications`` (beat, every minute) sends whatever is still pending. The
+"send now" task queued after commit is only a shortcut.
+"""
 
 import logging
+import threading
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from notifications.models import Notification
 
 log = logging.getLogger(__name__)
+_state = threading.local()
 
 
-def _queue_outbox_flush() -> None:
-    """Ask a worker to send pending e-mail now. If the broker is down the rows stay pending
-    and the periodic sweep sends them later: the request that caused them still succeeds."""
+def request_outbox_flush() -> bool:
+    """Ask a worker to send pending e-mail now. Never raises: if the broker is unreachable the
+    rows stay pending and the periodic task sends them later. Returns whether it was queued."""
+    from cpor_portal.celery import app
+    from notifications.tasks import send_pending_notifications
 
-    def send():
-        from notifications.tasks import send_pending_notifications
+    try:
+        if app.conf.task_always_eager:
+            send_pending_notifications.apply_async()
+            return True
+        # One connection attempt, no retries (kombu would otherwise keep trying for seconds):
+        # a request must not wait on a dead broker; the periodic send covers for it.
+        options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
+        with app.connection_for_write(transport_options=options) as connection:
+            send_pending_notifications.apply_async(retry=False, connection=connection)
+    except Exception:  # broker unreachable (kombu OperationalError, socket errors, …)
+        log.warning("broker unreachable; notifications stay pending until the next periodic send", exc_info=True)
+        return False
+    return True
 
-        try:
-            send_pending_notifications.delay()
-        except Exception:  # broker unreachable: the next sweep picks the rows up
-            log.warning("broker unreachable; notifications stay pending until the next sweep", exc_info=True)
 
-    transaction.on_commit(send)
+def _flush_after_commit() -> None:
+    request_outbox_flush()
+
+
+@contextmanager
+def deferred_outbox_flush():
+    """Inside this block notifications do not each queue a flush; one flush is queued when
+    the block ends (the SLA sweep and the re-check write many in many small transactions)."""
+    _state.depth = getattr(_state, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _state.depth -= 1
+        if _state.depth == 0 and getattr(_state, "wanted", False):
+            _state.wanted = False
+            queue_outbox_flush()
+
+
+def queue_outbox_flush() -> None:
+    """Queue one flush after the current transaction commits (at most one per transaction)."""
+    if getattr(_state, "depth", 0):
+        _state.wanted = True
+        return
+    if connection.in_atomic_block and any(func is _flush_after_commit for _sids, func, _robust in _pending_hooks()):
+        return
+    transaction.on_commit(_flush_after_commit)
+
+
+def _pending_hooks():
+    return getattr(connection, "run_on_commit", ())
 
 
 def notify_users(*, user_ids, kind: str, claim=None, data: dict | None = None, dedupe_prefix: str = "") -> int:
@@ -42,7 +88,7 @@ def notify_users(*, user_ids, kind: str, claim=None, data: dict | None = None, d
         for user_id in user_ids
     ]
     created = Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_prefix))
-    _queue_outbox_flush()
+    queue_outbox_flush()
     return len(created)
 
 
@@ -59,3 +105,30 @@ def notify_partner(*, claim, kind: str, data: dict | None = None, exclude_user=N
     return notify_users(
         user_ids=partner_recipient_ids(claim, exclude_user=exclude_user), kind=kind, claim=claim, data=data
     )
+
+
+def review_lead_ids() -> list[int]:
+    """Active review leads (and superusers, who act as leads): they receive escalations and
+    the reminders of unassigned claims."""
+    from django.db.models import Q
+
+    from accounts.models import User
+    from accounts.roles import REVIEW_LEADS_GROUP
+
+    return list(
+        User.objects.filter(Q(groups__name=REVIEW_LEADS_GROUP) | Q(is_superuser=True), is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def notification_mark_read(*, user, pk: int | None = None) -> int:
+    """Mark one of the user's notifications (or, without ``pk``, all of them) as read."""
+    from django.utils import timezone
+
+    qs = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return qs.update(read_at=timezone.now())

@@ -1,11 +1,103 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+import json
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from claims.access import get_claim_for_reviewer
 from notifications.models import Notification
+from notifications.recheck import CLAIMABLE_NOW, ENDED, SKIPPED, recheck_claim
+from notifications.services import notification_mark_read
+from notifications.texts import claim_path, notification_sentence, reclaim_path
+
+PAGE_SIZE = 50
+
+
+def _item(n: Notification, *, for_reviewer: bool) -> dict:
+    return {
+        "n": n,
+        "text": notification_sentence(n),
+        "url": claim_path(n.claim_id, for_reviewer=for_reviewer) if n.claim_id else "",
+        "reclaim_url": "" if for_reviewer else reclaim_path(n),
+    }
+
+
+def _unread(user) -> int:
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def _page(user, before: str = "") -> dict:
+    """One page of the user's notifications, newest first (keyset on id: no COUNT)."""
+    qs = Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+    cursor = qs.filter(pk=int(before)).values_list("created_at", "pk").first() if before.isdigit() else None
+    if cursor is not None:
+        qs = qs.filter(Q(created_at__lt=cursor[0]) | Q(created_at=cursor[0], id__lt=cursor[1]))
+    rows = list(qs[: PAGE_SIZE + 1])
+    for_reviewer = user.is_reviewer
+    return {
+        "items": [_item(n, for_reviewer=for_reviewer) for n in rows[:PAGE_SIZE]],
+        "older": rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None,
+        "paged": cursor is not None,
+    }
 
 
 @login_required
+@require_GET
+@vary_on_headers("HX-Request")
 def notification_list(request):
-    """The signed-in user's newest notifications."""
-    items = Notification.objects.filter(recipient=request.user).select_related("claim")[:100]
-    return render(request, "notifications/list.html", {"items": items, "nav": "notifications"})
+    """The signed-in user's notifications, 50 a page, each a sentence linking to its claim."""
+    context = {**_page(request.user, request.GET.get("before", "")), "nav": "notifications"}
+    template = "notifications/list.html#list" if request.htmx else "notifications/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def notification_read(request, pk):
+    """Mark one of the user's own notifications as read (someone else's is a 404)."""
+    n = get_object_or_404(Notification, pk=pk, recipient_id=request.user.pk)
+    notification_mark_read(user=request.user, pk=n.pk)
+    if request.htmx:
+        n.refresh_from_db()
+        context = {"item": _item(n, for_reviewer=request.user.is_reviewer), "unread": _unread(request.user)}
+        return render(request, "notifications/list.html#read_item", context)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def notification_read_all(request):
+    """Mark all of the user's notifications as read."""
+    count = notification_mark_read(user=request.user)
+    if request.htmx:
+        context = {**_page(request.user), "unread": 0, "oob_badge": True}
+        return render(request, "notifications/list.html#list", context)
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def recheck_claim_view(request, pk):
+    """Re-check one claim's subscription against the directory now (reviewers only)."""
+    claim = get_claim_for_reviewer(request.user, pk)
+    outcome = recheck_claim(claim)
+    if request.htmx:
+        response = render(request, "notifications/recheck.html#result", {"outcome": outcome, "claim": claim})
+        response["HX-Trigger"] = json.dumps({"claimRechecked": {"claim": claim.pk, "outcome": outcome.code}})
+        return response
+    if outcome.code in (ENDED, CLAIMABLE_NOW):
+        messages.success(request, outcome.message)
+    elif outcome.code == SKIPPED:
+        messages.warning(request, outcome.message)
+    else:
+        messages.info(request, outcome.message)
+    return redirect(claim_path(claim.pk, for_reviewer=True))

@@ -1,0 +1,5 @@
+from claims.tests.factories import reviewer
+
+
+def another_lead():
+    return reviewer("lead2", lead=True)

@@ -1,0 +1,175 @@
+"""What each kind of notification says, in the reader's language, and where it links.
+
+A notification stores a ``kind`` and ``data`` (codes, dates, ids), never a sentence, so the
+same row reads in Swedish in one user's e-mail and in English in another's list. Sentences
+name only the claim's own reference and codes: never another partner, an MPN, or a
+reviewer's internal note.
+"""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+KINDS = (
+    "comment",
+    "info_requested",
+    "decision",
+    "reviewer_reminder",
+    "partner_reminder",
+    "escalation",
+    "association_ended",
+    "subscription_claimable",
+    "partner_responded",
+    "withdrawn",
+    "disputed",
+    "assigned",
+    "poe_added",
+    "dispute_window_closed",
+)
+
+SUBJECTS = {
+    "comment": _("New comment on %(ref)s"),
+    "info_requested": _("More information needed for %(ref)s"),
+    "decision": _("Decision on %(ref)s"),
+    "reviewer_reminder": _("Due within one business day: %(ref)s"),
+    "partner_reminder": _("Reminder: Microsoft is waiting for your answer on %(ref)s"),
+    "escalation": _("Deadline missed: %(ref)s"),
+    "association_ended": _("Association ended: %(ref)s"),
+    "subscription_claimable": _("Your draft %(ref)s can now be submitted"),
+    "partner_responded": _("The partner answered on %(ref)s"),
+    "withdrawn": _("Claim withdrawn: %(ref)s"),
+    "disputed": _("Rejection disputed: %(ref)s"),
+    "assigned": _("Assigned to you: %(ref)s"),
+    "poe_added": _("New proof of execution on %(ref)s"),
+    "dispute_window_closed": _("Dispute window closed: %(ref)s"),
+}
+
+SENTENCES = {
+    "comment": _("There is a new comment on claim %(ref)s."),
+    "info_requested": _(
+        "Microsoft needs more information on claim %(ref)s: %(reasons)s. Answer within 5 business days, "
+        "or the claim is rejected automatically."
+    ),
+    "decision_approved": _("Claim %(ref)s was approved."),
+    "decision_rejected": _("Claim %(ref)s was rejected: %(reason)s. You can dispute the decision within 30 days."),
+    "decision_under_review": _("Microsoft reopened the review of claim %(ref)s."),
+    "decision": _("There is a decision on claim %(ref)s."),
+    "reviewer_reminder": _("The %(deadline)s deadline of claim %(ref)s is %(due)s, within one business day."),
+    "partner_reminder": _(
+        "Microsoft is waiting for your answer on claim %(ref)s. Answer by %(due)s, or the claim is rejected "
+        "automatically."
+    ),
+    "escalation": _("Claim %(ref)s missed its %(deadline)s deadline (%(due)s)."),
+    "association_ended": _("The association of claim %(ref)s ended: %(reason)s."),
+    "association_ended_subscription": _(
+        "The association of claim %(ref)s ended: %(reason)s. To keep the association, claim the customer's "
+        "new subscription with a new claim."
+    ),
+    "subscription_claimable": _("The subscription on your draft %(ref)s is now provisioned. You can submit the claim."),
+    "partner_responded": _("The partner answered Microsoft's request on claim %(ref)s."),
+    "withdrawn": _("The partner withdrew claim %(ref)s."),
+    "disputed": _("The partner disputed the rejection of claim %(ref)s."),
+    "assigned": _("Claim %(ref)s was assigned to you."),
+    "poe_added": _("The partner added proof of execution to claim %(ref)s."),
+    "dispute_window_closed": _("The 30-day dispute window of claim %(ref)s closed. To claim again, file a new claim."),
+}
+FALLBACK_SENTENCE = _("There is news on claim %(ref)s.")
+FALLBACK_SUBJECT = _("News on %(ref)s")
+
+DEADLINE_NAMES = {
+    "review_start": _("review start"),
+    "decision": _("decision"),
+    "partner_response": _("partner response"),
+}
+
+SUBSCRIPTION_END_REASONS = ("subscription_expired", "subscription_disabled")
+
+
+def claim_reference(claim_id) -> str:
+    return f"CPOR-{claim_id:06d}" if claim_id else ""
+
+
+def _when(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _values(n) -> dict:
+    from claims.models import EndReason, InfoRequestReason, RejectionReason
+
+    data = n.data or {}
+    reason_labels = {**dict(RejectionReason.choices), **dict(EndReason.choices)}
+    info_labels = dict(InfoRequestReason.choices)
+    return {
+        "ref": claim_reference(n.claim_id),
+        "reason": str(reason_labels.get(data.get("reason", ""), data.get("reason", ""))),
+        "reasons": "; ".join(str(info_labels.get(r, r)) for r in data.get("reasons", [])),
+        "deadline": str(DEADLINE_NAMES.get(data.get("due_kind", ""), data.get("due_kind", ""))),
+        "due": _when(data.get("due_at")),
+    }
+
+
+def _format(template, values: dict) -> str:
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return str(FALLBACK_SENTENCE) % values
+
+
+def notification_sentence(n) -> str:
+    """The human sentence for one notification, in the active language."""
+    data = n.data or {}
+    key = n.kind
+    if n.kind == "decision":
+        key = f"decision_{data.get('status', '')}"
+    elif n.kind == "association_ended" and data.get("reason") in SUBSCRIPTION_END_REASONS:
+        key = "association_ended_subscription"
+    template = SENTENCES.get(key) or SENTENCES.get(n.kind) or FALLBACK_SENTENCE
+    return _format(template, _values(n))
+
+
+def notification_subject(n) -> str:
+    return _format(SUBJECTS.get(n.kind, FALLBACK_SUBJECT), _values(n))
+
+
+def _reverse_first(candidates) -> str:
+    for name, args in candidates:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return reverse("notifications:list")
+
+
+def claim_path(claim_id, *, for_reviewer: bool) -> str:
+    """Where a notification about a claim takes its reader: the review screen for reviewers,
+    the partner's claim page otherwise (each falling back while a page does not exist)."""
+    if not claim_id:
+        return reverse("notifications:list")
+    if for_reviewer:
+        return _reverse_first([("review:claim", [claim_id]), ("review:queue", [])])
+    return _reverse_first([("claims:detail", [claim_id]), ("claims:list", [])])
+
+
+def reclaim_path(n) -> str:
+    """For an association ended with its subscription: the prefilled reclaim form (with the
+    renewed subscription when the re-check found one), else the claim page."""
+    if n.kind != "association_ended" or (n.data or {}).get("reason") not in SUBSCRIPTION_END_REASONS:
+        return ""
+    try:
+        path = reverse("claims:reclaim", args=[n.claim_id])
+    except NoReverseMatch:
+        return claim_path(n.claim_id, for_reviewer=False)
+    renewed = (n.data or {}).get("renewed_subscription")
+    return f"{path}?{urlencode({'subscription': renewed})}" if renewed else path
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}" if path else ""
