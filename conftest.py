@@ -33,6 +33,25 @@ def _poe_storage(settings, tmp_path):
     storages._storages.pop("poe", None)
 
 
+@pytest.fixture(autouse=True)
+def _review_groups(request):
+    """The reviewer groups come from a data migration; a transactional test flushes them, so
+    recreate them for every test that touches the database."""
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import REVIEW_LEADS_GROUP, REVIEWERS_GROUP
+
+    for name in (REVIEWERS_GROUP, REVIEW_LEADS_GROUP):
+        Group.objects.get_or_create(name=name)
+
+
 @pytest.fixture
 def contoso(db):
     return PartnerFactory(name="Contoso")

@@ -12,3 +12,12 @@ def test_review_screen_with_subscription_ref_but_no_subscription(client, draft, 
     response = client.get(f"/review/claims/{draft.pk}/")
     assert response.status_code == 200
     assert b"not-a-guid" in response.content
+
+
+def test_review_screen_offers_the_subscription_recheck(client, draft, reviewer1):
+    Claim.objects.filter(pk=draft.pk).update(status=Status.APPROVED, association_key="k:recheck")
+    login(client, reviewer1)
+    response = client.get(f"/review/claims/{draft.pk}/")
+    assert f'action="/notifications/recheck/{draft.pk}/"'.encode() in response.content
+    result = client.post(f"/notifications/recheck/{draft.pk}/", HTTP_HX_REQUEST="true")
+    assert result.status_code == 200 and "claimRechecked" in result["HX-Trigger"]
