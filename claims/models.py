@@ -235,6 +235,12 @@ class Claim(NoDeleteModel):
                     status__in=["submitted", "under_review", "disputed", "action_required"], is_competing=True
                 ),
             ),
+            # SLA sweep: partner reminders and automatic rejections at action_required deadlines.
+            models.Index(
+                fields=["due_at", "id"],
+                name="claim_partner_response_idx",
+                condition=Q(status="action_required", due_kind="partner_response"),
+            ),
             models.Index(fields=["partner", "due_at", "id"], name="claim_partner_due_idx"),
             # Partner's "my claims", newest first.
             models.Index(fields=["partner", "-created_at", "-id"], name="claim_partner_created_idx"),
