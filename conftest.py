@@ -34,6 +34,16 @@ def _poe_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached values (e.g. a partner's status strip) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _review_groups(request):
     """The reviewer groups come from a data migration; a transactional test flushes them, so
     recreate them for every test that touches the database."""

@@ -231,9 +231,7 @@ class Claim(NoDeleteModel):
             models.Index(
                 fields=["due_at", "id"],
                 name="claim_queue_competing_idx",
-                condition=Q(
-                    status__in=["submitted", "under_review", "disputed", "action_required"], is_competing=True
-                ),
+                condition=Q(status__in=["submitted", "under_review", "disputed", "action_required"], is_competing=True),
             ),
             # SLA sweep: partner reminders and automatic rejections at action_required deadlines.
             models.Index(
@@ -241,6 +239,8 @@ class Claim(NoDeleteModel):
                 name="claim_partner_response_idx",
                 condition=Q(status="action_required", due_kind="partner_response"),
             ),
+            # A partner's status strip (GROUP BY status, index-only) and "needs your action".
+            models.Index(fields=["partner", "status"], name="claim_partner_status_idx"),
             models.Index(fields=["partner", "due_at", "id"], name="claim_partner_due_idx"),
             # Partner's "my claims", newest first.
             models.Index(fields=["partner", "-created_at", "-id"], name="claim_partner_created_idx"),

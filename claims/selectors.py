@@ -6,6 +6,7 @@ visibility is applied in the query, never in a template.
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -88,15 +89,25 @@ def claim_list(*, partner, params) -> tuple[ClaimFilter, ClaimPage]:
     return filterset, ClaimPage(rows=rows[:PAGE_SIZE], page=page, has_next=has_next, has_previous=page > 1, sort=sort)
 
 
+def status_counts_cache_key(partner_id) -> str:
+    return f"claims:status-counts:{partner_id}"
+
+
 def status_counts(*, partner) -> list[tuple[str, str, int]]:
-    """``(status, label, count)`` for every status, from one GROUP BY query."""
-    counts = dict(
-        Claim.objects.filter(partner=partner)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
+    """``(status, label, count)`` for every status, from one GROUP BY query. A large partner
+    has hundreds of thousands of claims, so the counts are cached; every status change of the
+    partner's claims drops the cache entry (claims.services._transition), so they stay exact."""
+    key = status_counts_cache_key(partner.pk)
+    counts = cache.get(key)
+    if counts is None:
+        counts = dict(
+            Claim.objects.filter(partner=partner)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+        cache.set(key, counts, timeout=600)
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 

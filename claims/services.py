@@ -14,6 +14,7 @@ rows (the outbox) and appends its audit event. Lifecycle (DESIGN.md):
 import datetime as dt
 import hashlib
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -132,6 +133,7 @@ def _transition(claim: Claim, to: str, *, actor, action: str, fields=(), reason_
     from_status = claim.status
     claim.status = to
     _save(claim, set(fields) | {"status"})
+    _forget_status_counts(claim.partner_id)
     audit_record(
         action=f"claims.claim.{action}",
         actor=actor,
@@ -142,6 +144,16 @@ def _transition(claim: Claim, to: str, *, actor, action: str, fields=(), reason_
         data=data,
     )
     return claim
+
+
+def _forget_status_counts(partner_id) -> None:
+    """The partner's cached status strip (claims.selectors.status_counts) is now stale: drop it
+    now and again after commit (a concurrent reader may have cached the old counts meanwhile)."""
+    from claims.selectors import status_counts_cache_key
+
+    key = status_counts_cache_key(partner_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def system_comment(claim: Claim, code: str, *, body: str = "", data=None, internal=False, author=None) -> Comment:
@@ -215,6 +227,7 @@ def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Cl
     claim = Claim(partner_id=membership.partner_id, created_by=user, reclaimed_from=reclaimed_from)
     _changed, products = _apply_fields(claim, data, DRAFT_FIELDS)
     claim.save()
+    _forget_status_counts(claim.partner_id)
     if products is not None:
         claim.products.set(products)
     audit_record(

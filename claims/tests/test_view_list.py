@@ -176,3 +176,14 @@ def test_filter_form_works_without_javascript(client, contoso_admin, contoso_mpn
     html = client.get(reverse("claims:list")).content.decode()
     assert 'method="get" action="/claims/"' in html
     assert 'hx-push-url="true"' in html
+
+
+def test_status_strip_is_cached_but_follows_every_status_change(client, draft, contoso_admin):
+    from claims.services import claim_submit
+
+    login(client, contoso_admin)
+    before = {v: n for v, _l, n in client.get(reverse("claims:list")).context["status_counts"]}
+    assert (before["editing"], before["submitted"]) == (1, 0)
+    claim_submit(claim=draft, user=contoso_admin)
+    after = {v: n for v, _l, n in client.get(reverse("claims:list")).context["status_counts"]}
+    assert (after["editing"], after["submitted"]) == (0, 1)
