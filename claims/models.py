@@ -240,7 +240,10 @@ class Claim(NoDeleteModel):
                 condition=Q(status="action_required", due_kind="partner_response"),
             ),
             # A partner's status strip (GROUP BY status, index-only) and "needs your action".
-            models.Index(fields=["partner", "status"], name="claim_partner_status_idx"),
+            models.Index(fields=["partner", "status", "due_at", "id"], name="claim_partner_status_idx"),
+            models.Index(
+                fields=["partner", "-updated_at"], condition=Q(status="editing"), name="claim_partner_drafts_idx"
+            ),
             models.Index(fields=["partner", "due_at", "id"], name="claim_partner_due_idx"),
             # Partner's "my claims", newest first.
             models.Index(fields=["partner", "-created_at", "-id"], name="claim_partner_created_idx"),
