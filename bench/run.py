@@ -302,9 +302,21 @@ def _summary(name, timings, queries, note=""):
         "p95_ms": round(p95, 2),
         "runs": len(timings),
         "queries": queries,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": _peak_rss_mb(),
         "note": note,
     }
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss would carry
+    the parent's peak (the loader's) into every case process."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def run_sweep_case() -> dict:
@@ -338,7 +350,7 @@ def run_sweep_case() -> dict:
         "p95_ms": round(elapsed, 1),
         "runs": 1,
         "queries": None,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": _peak_rss_mb(),
         "note": f"{due} due of {queue.count()} in the queue; {_short(result)}; rolled back ({connection.vendor})",
     }
 

@@ -6,7 +6,6 @@ visibility is applied in the query, never in a template.
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from claims.models import (
     Status,
 )
 from directory.models import Product
+from lib.cache import cache_get, cache_set
 from partners.models import Mpn
 
 PAGE_SIZE = 25
@@ -98,7 +98,7 @@ def status_counts(*, partner) -> list[tuple[str, str, int]]:
     has hundreds of thousands of claims, so the counts are cached; every status change of the
     partner's claims drops the cache entry (claims.services._transition), so they stay exact."""
     key = status_counts_cache_key(partner.pk)
-    counts = cache.get(key)
+    counts = cache_get(key)
     if counts is None:
         counts = dict(
             Claim.objects.filter(partner=partner)
@@ -107,7 +107,7 @@ def status_counts(*, partner) -> list[tuple[str, str, int]]:
             .annotate(n=Count("id"))
             .values_list("status", "n")
         )
-        cache.set(key, counts, timeout=600)
+        cache_set(key, counts, timeout=600)
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 

@@ -14,9 +14,8 @@ rows (the outbox) and appends its audit event. Lifecycle (DESIGN.md):
 import datetime as dt
 import hashlib
 
-from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +37,7 @@ from claims.models import (
 )
 from claims.validation import ClaimInput, validate_claim
 from lib.business_days import business_days_after, business_days_between
+from lib.cache import cache_delete
 from lib.locks import lock_association_key
 from notifications.services import notify_partner, notify_users
 
@@ -152,8 +152,8 @@ def _forget_status_counts(partner_id) -> None:
     from claims.selectors import status_counts_cache_key
 
     key = status_counts_cache_key(partner_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    cache_delete(key)  # a cache outage never fails the change (lib.cache)
+    transaction.on_commit(lambda: cache_delete(key))
 
 
 def system_comment(claim: Claim, code: str, *, body: str = "", data=None, internal=False, author=None) -> Comment:
@@ -661,3 +661,102 @@ def poe_attach(*, claim: Claim, user, name: str, content: bytes, content_type: s
         system_comment(claim, "poe_added", data={"name": name}, author=user)
         notify_users(user_ids=_reviewer_ids(claim), kind="poe_added", claim=claim)
     return poe
+
+
+# --- set-based transitions for the periodic jobs ------------------------------------------------
+
+
+@transaction.atomic
+def claims_reject_unanswered(*, claims: list[tuple[int, int]], now=None) -> dict:
+    """action_required → rejected with *no partner response*, for many claims at once (the
+    SLA sweep). ``claims`` are ``(id, version)`` pairs read by the caller.
+
+    The same rule as ``claim_reject(user=None, ...)``, done set-based in one transaction: the
+    rows are locked (SKIP LOCKED: a partner answering right now wins), a claim whose version
+    or state changed is skipped, and every rejected claim gets its audit event, its system
+    comment and its partner notifications, as the one-by-one path would write them."""
+    from notifications.models import Notification
+    from notifications.services import queue_outbox_flush
+    from partners.models import Membership
+
+    now = now or timezone.now()
+    wanted = dict(claims)
+    rows = list(
+        Claim.objects.select_for_update(skip_locked=True)
+        .filter(
+            pk__in=wanted,
+            status=Status.ACTION_REQUIRED,
+            due_kind=DueKind.PARTNER_RESPONSE,
+            due_at__lte=now,
+        )
+        .values_list("id", "partner_id", "version")
+    )
+    rows = [(pk, partner_id, version) for pk, partner_id, version in rows if wanted.get(pk) == version]
+    if not rows:
+        return {"rejected": 0, "skipped": len(wanted)}
+    ids = [pk for pk, _p, _v in rows]
+    # A claim disputed before gets a final rejection (as in _reject_locked).
+    final = set(
+        AuditEvent.objects.filter(claim_id__in=ids, action="claims.claim.disputed").values_list("claim_id", flat=True)
+    )
+    common = {
+        "status": Status.REJECTED,
+        "decided_at": now,
+        "decision_reason": RejectionReason.NO_PARTNER_RESPONSE,
+        "decision_message": "",
+        "due_at": None,
+        "due_kind": "",
+        "paused_days": None,
+        "version": models.F("version") + 1,
+        "updated_at": now,
+    }
+    reason = RejectionReason.NO_PARTNER_RESPONSE
+    Claim.objects.filter(pk__in=[i for i in ids if i not in final]).update(dispute_until=now + DISPUTE_WINDOW, **common)
+    if final:
+        Claim.objects.filter(pk__in=final).update(dispute_until=None, **common)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action="claims.claim.rejected",
+            claim_id=pk,
+            from_status=Status.ACTION_REQUIRED,
+            to_status=Status.REJECTED,
+            reason_code=reason,
+            data={"automatic": True},
+            created_at=now,
+        )
+        for pk in ids
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            claim_id=pk,
+            kind=CommentKind.SYSTEM,
+            code="rejected_final" if pk in final else "rejected",
+            data={"reason": reason},
+            created_at=now,
+        )
+        for pk in ids
+    )
+    members: dict[int, list[int]] = {}
+    partner_ids = {p for _pk, p, _v in rows}
+    for user_id, partner_id in Membership.objects.filter(partner_id__in=partner_ids, user__is_active=True).values_list(
+        "user_id", "partner_id"
+    ):
+        members.setdefault(partner_id, []).append(user_id)
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                recipient_id=user_id,
+                claim_id=pk,
+                kind="decision",
+                data={"status": Status.REJECTED, "reason": reason},
+                created_at=now,
+            )
+            for pk, partner_id, _v in rows
+            for user_id in members.get(partner_id, ())
+        ),
+        batch_size=2000,
+    )
+    for partner_id in partner_ids:
+        _forget_status_counts(partner_id)
+    queue_outbox_flush()
+    return {"rejected": len(ids), "skipped": len(wanted) - len(ids)}

@@ -37,8 +37,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.errors import ClaimChanged, ClaimError, InvalidTransition
-from claims.models import Claim, Comment, CommentKind, DueKind, RejectionReason, Status
+from claims.errors import ClaimError
+from claims.models import Claim, Comment, CommentKind, DueKind, Status
 from lib.business_days import business_days_after
 from notifications.models import EmailState, JobRun, Notification, SweepMark
 from notifications.services import deferred_outbox_flush, queue_outbox_flush, review_lead_ids
@@ -248,49 +248,28 @@ def _close_dispute_windows(*, lo, hi, chunk, created_at) -> int:
 
 
 def _auto_reject(*, now, chunk, budget) -> dict:
-    """Reject, through the state machine, each claim whose partner did not answer in time.
-
-    Each claim is rejected by ``claim_reject`` in its own savepoint (one claim's failure never
-    undoes another's), ``REJECT_BATCH`` claims per transaction: a commit per claim would cost
-    three times as much in disk flushes. The batch's rows are locked first with SKIP LOCKED,
-    so a concurrent sweep, or a partner answering at this moment, is not waited for; a claim
-    whose version changed since the select is skipped, not an error.
-    """
-    from claims.services import claim_reject
+    """Reject each claim whose partner did not answer in time, set-based:
+    ``claims.services.claims_reject_unanswered`` locks a chunk's rows (SKIP LOCKED, so a
+    partner answering at this moment wins), skips claims whose version changed since the
+    select, and writes every claim's audit event, system comment and notifications in the
+    chunk's one transaction."""
+    from claims.services import claims_reject_unanswered
 
     stop_at = time.monotonic() + budget
     counts = {"rejected": 0, "skipped": 0, "errors": 0, "left": 0}
     qs = Claim.objects.filter(status=Status.ACTION_REQUIRED, due_kind=DueKind.PARTNER_RESPONSE, due_at__lte=now)
     for rows in _chunks(qs, ("id", "due_at", "version"), chunk):
-        for start in range(0, len(rows), REJECT_BATCH):
-            if time.monotonic() > stop_at:
-                counts["left"] = 1  # at least one more; the next run goes on
-                return counts
-            batch = rows[start : start + REJECT_BATCH]
-            with transaction.atomic():
-                locked = dict(
-                    qs.select_for_update(skip_locked=True)
-                    .filter(pk__in=[pk for pk, _due, _version in batch])
-                    .values_list("id", "version")
-                )
-                for pk, _due_at, version in batch:
-                    if locked.get(pk) != version:
-                        counts["skipped"] += 1
-                        continue
-                    try:
-                        claim_reject(
-                            claim=Claim(pk=pk),
-                            user=None,
-                            reason=RejectionReason.NO_PARTNER_RESPONSE,
-                            expected_version=version,
-                        )
-                    except (ClaimChanged, InvalidTransition):
-                        counts["skipped"] += 1
-                    except ClaimError:
-                        log.exception("automatic rejection of claim %s failed", pk)
-                        counts["errors"] += 1
-                    else:
-                        counts["rejected"] += 1
+        if time.monotonic() > stop_at:
+            counts["left"] = 1  # at least one more; the next run goes on
+            return counts
+        try:
+            done = claims_reject_unanswered(claims=[(pk, version) for pk, _due, version in rows], now=now)
+        except ClaimError:
+            log.exception("automatic rejection of %d claims failed", len(rows))
+            counts["errors"] += len(rows)
+            continue
+        counts["rejected"] += done["rejected"]
+        counts["skipped"] += done["skipped"]
     return counts
 
 
