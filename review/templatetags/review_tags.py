@@ -75,6 +75,15 @@ def person(user):
 
 
 @register.filter
+def company(user):
+    """The partner company of a comment's author, or "" for Microsoft staff. A plain getattr:
+    the template engine's failed lookup on a missing reverse one-to-one calls dir() on the
+    user, which was a tenth of the review screen's time with 200 comments."""
+    membership = getattr(user, "membership", None)
+    return membership.partner.name if membership is not None else ""
+
+
+@register.filter
 def preview_kind(poe):
     return PREVIEW_TYPES.get(poe.content_type, "")
 
