@@ -151,15 +151,29 @@ def claim_poe_files(claim):
     return list(PoeFile.objects.filter(claim=claim).select_related("uploaded_by").order_by("-uploaded_at", "-id"))
 
 
-def claim_thread(claim):
-    """Every comment, internal notes included: this is the reviewer's view."""
-    return list(
-        Comment.objects.filter(claim=claim).select_related("author__membership__partner").order_by("created_at", "id")
-    )
+# The review screen shows the latest entries; "show earlier" loads the rest on demand.
+RECENT = 50
 
 
-def claim_history(claim):
-    return list(AuditEvent.objects.filter(claim=claim).select_related("actor").order_by("created_at", "id"))
+def _latest(queryset, limit):
+    """The last ``limit`` rows in chronological order (all of them with ``limit=None``) and how
+    many earlier ones were left out. Two queries whatever the thread's length."""
+    if limit is None:
+        return list(queryset.order_by("created_at", "id")), 0
+    rows = list(queryset.order_by("-created_at", "-id")[:limit])
+    rows.reverse()
+    earlier = queryset.count() - len(rows) if len(rows) == limit else 0
+    return rows, earlier
+
+
+def claim_thread(claim, *, limit=RECENT):
+    """The comments, internal notes included (the reviewer's view): the latest ``limit``, and
+    the number of earlier ones."""
+    return _latest(Comment.objects.filter(claim=claim).select_related("author__membership__partner"), limit)
+
+
+def claim_history(claim, *, limit=RECENT):
+    return _latest(AuditEvent.objects.filter(claim=claim).select_related("actor"), limit)
 
 
 def claim_open_case(claim):

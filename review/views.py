@@ -274,6 +274,10 @@ def _available(claim, user, open_case) -> dict:
 
 
 def _claim_context(request, claim, *, bound=None, comment_form=None, changed=False, flash=None, preview=None):
+    everything = request.GET.get("all") == "1"
+    limit = None if everything else selectors.RECENT
+    thread, thread_earlier = selectors.claim_thread(claim, limit=limit)
+    history, history_earlier = selectors.claim_history(claim, limit=limit)
     open_case = selectors.claim_open_case(claim)
     available = _available(claim, request.user, open_case)
     forms = {name: cls(claim=claim) for name, cls in FORM_CLASSES.items() if available[name]}
@@ -286,8 +290,10 @@ def _claim_context(request, claim, *, bound=None, comment_form=None, changed=Fal
         "claim": claim,
         "products": selectors.claim_products(claim),
         "poe_files": selectors.claim_poe_files(claim),
-        "thread": selectors.claim_thread(claim),
-        "history": selectors.claim_history(claim),
+        "thread": thread,
+        "thread_earlier": thread_earlier,
+        "history": history,
+        "history_earlier": history_earlier,
         "checks": run_checks(claim),
         "open_case": open_case,
         "forms": forms,

@@ -21,3 +21,18 @@ def test_review_screen_offers_the_subscription_recheck(client, draft, reviewer1)
     assert f'action="/notifications/recheck/{draft.pk}/"'.encode() in response.content
     result = client.post(f"/notifications/recheck/{draft.pk}/", HTTP_HX_REQUEST="true")
     assert result.status_code == 200 and "claimRechecked" in result["HX-Trigger"]
+
+
+def test_long_thread_shows_the_latest_entries_and_loads_earlier_ones(client, draft, reviewer1):
+    from claims.models import Comment
+
+    Claim.objects.filter(pk=draft.pk).update(status=Status.UNDER_REVIEW, association_key="k:long")
+    Comment.objects.bulk_create(
+        Comment(claim=draft, author=reviewer1, body=f"note-{i:03d}", internal=True) for i in range(60)
+    )
+    login(client, reviewer1)
+    page = client.get(f"/review/claims/{draft.pk}/").content.decode()
+    assert "note-059" in page and "note-000" not in page
+    assert "Show 10 earlier entries" in page
+    everything = client.get(f"/review/claims/{draft.pk}/?all=1").content.decode()
+    assert "note-000" in everything and "note-059" in everything
