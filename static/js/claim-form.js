@@ -53,6 +53,25 @@
     }
   });
 
+  // A refused submission of a new claim still saved it as a draft, and the form now posts to
+  // that draft. Show the draft's address, so that reloading the page opens the draft instead
+  // of posting the new-claim form again (which would file a second draft).
+  function showDraftAddress() {
+    var form = document.querySelector("form[data-claim-form][action]");
+    if (!form || !window.history || !window.history.replaceState) return;
+    var action = new URL(form.getAttribute("action"), window.location.href);
+    if (action.origin === window.location.origin && action.pathname !== window.location.pathname &&
+        /\/edit\/$/.test(action.pathname)) {
+      window.history.replaceState(null, "", action.pathname);
+      // The language switcher returns to the draft too.
+      document.querySelectorAll(".lang-form input[name=next]").forEach(function (input) {
+        input.value = action.pathname;
+      });
+    }
+  }
+
+  showDraftAddress();
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", focusErrors);
   } else {
