@@ -271,6 +271,8 @@ def _run_raw_sql(repeat, warmup):
     filterset = selectors.queue_filter(data={}, request=None) if _accepts_request() else selectors.queue_filter(data={})
     qs = filterset.qs[:25]
     sql, params = qs.query.sql_with_params()
+    if connection.vendor == "sqlite":  # the sqlite3 driver's own placeholder style
+        sql = sql.replace("%s", "?").replace("%%", "%")
     with connection.cursor() as django_cursor:
         raw = django_cursor.connection.cursor() if hasattr(django_cursor, "connection") else django_cursor
         for _ in range(warmup):
@@ -479,8 +481,10 @@ def main():
         return
 
     _setup()
+    from django.conf import settings
     from django.db import connection
 
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)  # the SQLite file lives there
     vendor = connection.vendor
     target = _env_int("BENCH_CLAIMS", 1_000_000 if vendor == "postgresql" else 100_000)
     print(f"CPOR Portal benchmark on {vendor}, {target:,} claims", flush=True)
