@@ -7,6 +7,8 @@ messages on the form, keeping what was typed. Pages work without JavaScript; HTM
 get the page's partials (``page.html#name``).
 """
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -228,7 +230,7 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
 
     user = request.user
     try:
-        with transaction.atomic():
+        with _files_removed_on_rollback() as stored, transaction.atomic():
             if claim is None:
                 claim = claim_create(user=user, data=form.service_data(), reclaimed_from=reclaimed_from)
             else:
@@ -236,8 +238,14 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
                     claim=claim, user=user, data=form.service_data(), expected_version=form.cleaned_data["version"]
                 )
             for upload in accepted:
-                poe_attach(
-                    claim=claim, user=user, name=upload.name, content=upload.content, content_type=upload.content_type
+                stored.append(
+                    poe_attach(
+                        claim=claim,
+                        user=user,
+                        name=upload.name,
+                        content=upload.content,
+                        content_type=upload.content_type,
+                    )
                 )
     except ValidationFailed as exc:  # an edit after submission that would break the claim
         general = form.attach_issues(exc.issues)
@@ -266,6 +274,19 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
         else _("Changes to %(ref)s saved.") % {"ref": claim.reference},
     )
     return redirect("claims:detail", pk=claim.pk)
+
+
+@contextmanager
+def _files_removed_on_rollback():
+    """The PoE stored inside the block (appended to the yielded list) is deleted again when the
+    block raises: its rows roll back with the transaction, so their files must go too."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        for poe in stored:
+            poe.file.storage.delete(poe.file.name)
+        raise
 
 
 def _submit(request, *, membership, claim, posted=None, expected_version=None, files_lost=False):

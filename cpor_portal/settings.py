@@ -176,7 +176,8 @@ STORAGES = {
     },
     # Proof-of-execution files: random names, outside every URL; served only by an access-checked view.
     "poe": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Written under a temporary name and renamed when complete: a failed write leaves nothing.
+        "BACKEND": "lib.storage.AtomicFileSystemStorage",
         "OPTIONS": {"location": str(Path(env_str("POE_ROOT", str(MEDIA_ROOT / "poe")))), "base_url": None},
     },
 }
@@ -237,6 +238,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "lib.errors.csrf_failure"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
