@@ -21,11 +21,17 @@ from partners.models import Role
 
 
 @pytest.fixture(autouse=True)
-def _poe_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "poe": {**settings.STORAGES["poe"], "OPTIONS": {"location": str(tmp_path / "poe")}},
-    }
+def _poe_storage(settings, tmp_path, monkeypatch):
+    """PoE files of each test go to a fresh folder. The model field took its storage when the
+    models were imported, so the field's storage is replaced too, not only the setting."""
+    from django.utils.module_loading import import_string
+
+    from claims.models import PoeFile
+
+    location = str(tmp_path / "poe")
+    settings.STORAGES = {**settings.STORAGES, "poe": {**settings.STORAGES["poe"], "OPTIONS": {"location": location}}}
+    storage = import_string(settings.STORAGES["poe"]["BACKEND"])(location=location)
+    monkeypatch.setattr(PoeFile._meta.get_field("file"), "storage", storage)
     from django.core.files.storage import storages
 
     storages._storages.pop("poe", None)

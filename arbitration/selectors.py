@@ -167,7 +167,7 @@ def case_history(case: ArbitrationCase) -> list[AuditEvent]:
 def claim_case(claim_pk: int) -> ArbitrationCase | None:
     """The case a claim is in: its open one, else the most recent."""
     return (
-        ArbitrationCase.objects.filter(participants__claim_id=claim_pk)
+        ArbitrationCase.objects.filter(participants__claim__pk=claim_pk)
         .order_by(
             # open first
             F("decided_at").desc(nulls_first=True),

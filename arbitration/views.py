@@ -165,7 +165,7 @@ def poe_preview(request, pk, claim_pk, poe_id):
     claims app, which checks access again."""
     case = _load(request, pk)
     poe = get_object_or_404(
-        PoeFile.objects.select_related("claim"), pk=poe_id, claim_id=claim_pk, claim__case_links__case=case
+        PoeFile.objects.select_related("claim"), pk=poe_id, claim__pk=claim_pk, claim__case_links__case=case
     )
     if request.htmx:
         return render(request, "arbitration/case.html#preview", {"case": case, "claim": poe.claim, "preview": poe})
