@@ -17,3 +17,6 @@ CELERY_BROKER_URL = "memory://"
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 AXES_ENABLED = False
+# Persistent connections, as in production (DJANGO_ENV=production defaults to 60 s): the HTTP
+# runs measure the portal, not PostgreSQL's connection set-up.
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
