@@ -73,7 +73,7 @@ def test_quick_bench_runs_end_to_end(tmp_path):
     report = json.loads((tmp_path / "results.json").read_text())
     assert report["claims"] >= 20000
     cases = {c["name"]: c for c in report["cases"]}
-    assert EXPECTED_CASES <= set(cases)
+    assert set(cases) >= EXPECTED_CASES
     for name_, case in cases.items():
         if name_ != "sla_sweep":
             assert case["median_ms"] > 0 and case["queries"] >= 1, case
