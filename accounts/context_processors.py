@@ -7,12 +7,10 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    from notifications.models import Notification
-
     context.update(
         membership=user.partner_membership,
         is_reviewer=user.is_reviewer,
         is_review_lead=user.is_review_lead,
-        unread_notifications=Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count(),
+        unread_notifications=user.unread_notifications,
     )
     return context

@@ -11,6 +11,7 @@ Environment: BENCH_CLAIMS, BENCH_REPEAT (timed runs, default 40), BENCH_WARMUP (
 BENCH_HTTP_SECONDS (20; 0 skips the HTTP runs), BENCH_RESULTS (output path).
 """
 
+import contextlib
 import json
 import os
 import resource
@@ -53,6 +54,7 @@ def prepare(target: int) -> dict:
     from claims.models import Claim
 
     call_command("migrate", verbosity=0)
+    _flush_cache()
     call_command("seed_demo", verbosity=0)
     have = Claim.objects.count()
     load = {"requested": target, "before": have}
@@ -68,6 +70,16 @@ def prepare(target: int) -> dict:
     facts = _fixtures()
     facts["load"] = load
     return facts
+
+
+def _flush_cache():
+    """Start from an empty cache (the bench's own Redis database); an unreachable one is fine."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception as error:  # noqa: BLE001 (the bench goes on without a cache)
+        print(f"cache unreachable ({error}); the queue is drawn on every request", flush=True)
 
 
 def _fixtures() -> dict:
@@ -186,12 +198,18 @@ def case_definitions(facts: dict) -> list[dict]:
     from django.urls import NoReverseMatch, reverse
 
     filters = "status=under_review&activity=presales"
-    cases = [
+    queue = [
         {"name": "queue_default", "user": "reviewer1", "url": "/review/"},
         {"name": "queue_status_activity", "user": "reviewer1", "url": f"/review/?{filters}"},
         {"name": "queue_partner", "user": "reviewer1", "url": f"/review/?partner={facts['largest_partner']}"},
         {"name": "queue_deep_page", "user": "reviewer1", "url": "DEEP"},
         {"name": "queue_search_domain", "user": "reviewer1", "url": f"/review/?q={facts['search']}"},
+    ]
+    # Each queue page twice: as a reviewer gets it (the page cache on: a repeated query is
+    # served from Redis until a claim changes) and drawn on every request (cache off).
+    cases = [
+        *queue,
+        *({**case, "name": f"{case['name']}_drawn", "cache": False} for case in queue),
         {"name": "review_screen", "user": "reviewer1", "url": f"/review/claims/{facts['big_claim']}/"},
         {"name": "partner_my_claims", "user": facts["largest_partner_user"], "url": "/claims/"},
         {"name": "admin_changelist_ours", "user": "admin", "url": f"/admin/claims/claim/?{_admin_q()}"},
@@ -240,6 +258,10 @@ def run_case(case: dict, repeat: int, warmup: int) -> dict:
 
     if case["name"] == "raw_sql":
         return _run_raw_sql(repeat, warmup)
+    if case.get("cache") is False:
+        from django.conf import settings
+
+        settings.QUEUE_CACHE_SECONDS = 0
     client = Client()
     if case["user"]:
         client.force_login(_user(case["user"]), backend="django.contrib.auth.backends.ModelBackend")
@@ -322,24 +344,22 @@ def _peak_rss_mb() -> float:
 
 
 def run_sweep_case() -> dict:
-    """The SLA sweep over the loaded claims with about 10% of the queue due now. Runs inside
-    a transaction that is rolled back, so the data set stays the same between runs."""
+    """The SLA sweep over the loaded claims with exactly 10% of them due now, spread over the
+    five rules (``bench.sweep_case``). Runs inside a transaction that is rolled back, so the
+    data set stays the same between runs."""
     from django.db import connection, transaction
-    from django.utils import timezone
 
-    from claims.models import QUEUE_STATUSES, Claim
+    from bench import sweep_case
 
     try:
         from notifications.sweep import run_sla_sweep
     except ImportError:
         return {"name": "sla_sweep", "note": "no sweep yet"}
-    queue = Claim.objects.filter(status__in=QUEUE_STATUSES)
-    due = 0
-    started = None
+    facts = None
+    result = None
     try:
         with transaction.atomic():
-            ids = list(queue.order_by("id").values_list("id", flat=True)[::10])
-            due = Claim.objects.filter(id__in=ids).update(due_at=timezone.now() - timezone.timedelta(minutes=1))
+            facts = sweep_case.prepare()
             started = time.perf_counter()
             result = run_sla_sweep()
             elapsed = (time.perf_counter() - started) * 1000
@@ -353,7 +373,7 @@ def run_sweep_case() -> dict:
         "runs": 1,
         "queries": None,
         "peak_rss_mb": _peak_rss_mb(),
-        "note": f"{due} due of {queue.count()} in the queue; {_short(result)}; rolled back ({connection.vendor})",
+        "note": f"{sweep_case.note(facts, result)}; rolled back ({connection.vendor})",
     }
 
 
@@ -376,8 +396,8 @@ def _free_port():
 
 
 def http_runs(seconds: int) -> list[dict]:
-    """gunicorn with 2 workers on 127.0.0.1 and wrk with 16 connections on the queue page and
-    the minimal view."""
+    """gunicorn with 2 workers on 127.0.0.1 and wrk with 16 connections: the queue page and the
+    minimal view on one server, then the queue again on a server with the page cache off."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -392,45 +412,46 @@ def http_runs(seconds: int) -> list[dict]:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.set_expiry(3600)
     session.save()
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    gunicorn = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "bench.wsgi",
-        "-w",
-        "2",
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
     results = []
+    runs = (
+        ({}, (("http_queue", "/review/"), ("http_minimal_view", "/bench/minimal/"))),
+        ({"QUEUE_CACHE_SECONDS": "0"}, (("http_queue_drawn", "/review/"),)),
+    )
+    for env_extra, targets in runs:
+        with _gunicorn(env_extra) as port:
+            for name, path in targets:
+                cmd = [
+                    wrk,
+                    "-t2",
+                    "-c16",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(ROOT / "bench" / "wrk_report.lua"),
+                    "-H",
+                    f"Cookie: {cookie}",
+                    f"http://127.0.0.1:{port}{path}",
+                ]
+                out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+                results.append({"name": name, **_parse_wrk(out)})
+    return results
+
+
+@contextlib.contextmanager
+def _gunicorn(env_extra: dict):
+    """gunicorn with 2 workers on a free port, stopped on exit."""
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **env_extra}
+    command = [sys.executable, "-m", "gunicorn", "bench.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
     try:
         _wait_for_port(port)
-        cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-        for name, path in (("http_queue", "/review/"), ("http_minimal_view", "/bench/minimal/")):
-            cmd = [
-                wrk,
-                "-t2",
-                "-c16",
-                f"-d{seconds}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(ROOT / "bench" / "wrk_report.lua"),
-                "-H",
-                f"Cookie: {cookie}",
-                f"http://127.0.0.1:{port}{path}",
-            ]
-            out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
-            results.append({"name": name, **_parse_wrk(out)})
+        yield port
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
-    return results
 
 
 def _wait_for_port(port, timeout=30):
@@ -531,18 +552,21 @@ def main():
 def _ratios(results, http):
     by = {r["name"]: r for r in results if "median_ms" in r}
     out = {}
-    q = by.get("queue_status_activity")
-    if q:
+    for case, label in (("queue_status_activity", "queue (filtered)"), ("queue_status_activity_drawn", "drawn")):
+        q = by.get(case)
+        if not q:
+            continue
         for anchor in ("admin_changelist_stock", "admin_changelist_ours", "raw_sql"):
             if anchor in by and by[anchor]["median_ms"]:
-                out[f"{anchor} ÷ queue (filtered), median"] = round(by[anchor]["median_ms"] / q["median_ms"], 2)
+                out[f"{anchor} ÷ {label}, median"] = round(by[anchor]["median_ms"] / q["median_ms"], 2)
         if "raw_sql" in by:
-            out["queue (filtered) ÷ raw_sql, median"] = round(q["median_ms"] / by["raw_sql"]["median_ms"], 1)
+            out[f"{label} ÷ raw_sql, median"] = round(q["median_ms"] / by["raw_sql"]["median_ms"], 1)
     hq = {h["name"]: h for h in http if h.get("requests_per_s")}
-    if "http_queue" in hq and "http_minimal_view" in hq:
-        out["queue req/s ÷ minimal view req/s"] = round(
-            hq["http_queue"]["requests_per_s"] / hq["http_minimal_view"]["requests_per_s"], 3
-        )
+    for name, label in (("http_queue", "queue"), ("http_queue_drawn", "queue drawn")):
+        if name in hq and "http_minimal_view" in hq:
+            out[f"{label} req/s ÷ minimal view req/s"] = round(
+                hq[name]["requests_per_s"] / hq["http_minimal_view"]["requests_per_s"], 3
+            )
     return out
 
 

@@ -20,3 +20,13 @@ AXES_ENABLED = False
 # Persistent connections, as in production (DJANGO_ENV=production defaults to 60 s): the HTTP
 # runs measure the portal, not PostgreSQL's connection set-up.
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+# The cache as in production: Redis, shared by the HTTP run's two workers (BENCH_REDIS_URL,
+# default the local server's database 3, flushed when the bench starts). Without a reachable
+# Redis the queue is drawn on every request.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+    }
+}
+QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS", "60"))

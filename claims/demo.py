@@ -32,7 +32,17 @@ from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
 from arbitration.services import arbitration_award
 from audit.models import AuditEvent
 from claims import services
-from claims.models import Activity, Claim, Comment, DueKind, EndReason, PoeFile, RejectionReason, Status
+from claims.models import (
+    CLAIMS_GENERATION,
+    Activity,
+    Claim,
+    Comment,
+    DueKind,
+    EndReason,
+    PoeFile,
+    RejectionReason,
+    Status,
+)
 from directory.models import (
     Channel,
     CustomerTenant,
@@ -43,6 +53,7 @@ from directory.models import (
     TenantDomain,
 )
 from lib.business_days import business_days_after, is_business_day
+from lib.cache import bump_generation
 from notifications.models import EmailState, Notification
 from partners.models import Membership, Mpn, Partner, PartnerType, Role
 
@@ -1704,4 +1715,5 @@ def seed_bulk_claims(count: int, *, rebuild_indexes: bool | None = None) -> Bulk
             _copy_claims(count, pool, rng, now, rebuild_indexes)
         else:
             _insert_claims(count, pool, rng, now)
+        bump_generation(CLAIMS_GENERATION)  # COPY passes by the ORM: cached queue pages go
     return BulkResult(claims=count, seconds=time.perf_counter() - started)

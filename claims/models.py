@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import SolutionArea
-from lib.nodelete import NoDeleteModel
+from lib.cache import bump_generation
+from lib.nodelete import NoDeleteModel, NoDeleteQuerySet
 
 
 class Activity(models.TextChoices):
@@ -98,7 +99,33 @@ class EndReason(models.TextChoices):
     DISPLACED_BY_COMPETING_CLAIM = "displaced_by_competing_claim", _("Awarded to a competing claim")
 
 
+# The cache generation of everything drawn from claims (the review queue's pages).
+CLAIMS_GENERATION = "claims"
+
+
+class ClaimQuerySet(NoDeleteQuerySet):
+    """Every bulk write to claims starts a new cache generation, as ``Claim.save`` does: the
+    queue's cached pages never outlive a change, whichever path made it."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        bump_generation(CLAIMS_GENERATION)
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        bump_generation(CLAIMS_GENERATION)
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        rows = super().bulk_update(*args, **kwargs)
+        bump_generation(CLAIMS_GENERATION)
+        return rows
+
+
 class Claim(NoDeleteModel):
+    objects = ClaimQuerySet.as_manager()
+
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, related_name="claims", verbose_name=_("partner")
     )
@@ -255,6 +282,10 @@ class Claim(NoDeleteModel):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_generation(CLAIMS_GENERATION)
 
     @property
     def reference(self) -> str:

@@ -122,10 +122,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# The cache may live in its own Redis database, so that flushing it never touches the broker's
+# queues (CI sets it; by default the cache shares REDIS_URL).
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL") or REDIS_URL
+if REDIS_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a drawn queue page is kept (review/views.py). Any claim change makes a new cache
+# generation at once, so this only bounds how stale a relative deadline ("2 business days
+# left") or a renamed partner can look. 0 turns the cache off. Off by default without Redis:
+# a per-process memory cache would not see another worker's changes.
+QUEUE_CACHE_SECONDS = env_int("QUEUE_CACHE_SECONDS", 60 if REDIS_CACHE_URL else 0, minimum=0)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

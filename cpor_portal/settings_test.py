@@ -12,3 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["poe"]["OPTIONS"]["location"] = str(VAR_DIR / "test-poe")  # noqa: F405
 AXES_ENABLED = True
+# The queue's page cache is off for the suite: a test reads exactly what it wrote, however it
+# wrote it. Its own tests (review/tests/test_queue_cache.py), the browser journeys and the load
+# test turn it on, as production has it.
+QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS") or 0)

@@ -3,8 +3,10 @@ a write or delete is skipped, logged once per call, and the request goes on. Not
 must happen (a claim's change, a page) may fail because the cache is away."""
 
 import logging
+import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -29,3 +31,63 @@ def cache_delete(key: str) -> None:
         cache.delete(key)
     except Exception:
         log.warning("cache unreachable: delete %s", key, exc_info=True)
+
+
+def cache_set_many(values: dict, timeout: int) -> None:
+    try:
+        cache.set_many(values, timeout=timeout)
+    except Exception:
+        log.warning("cache unreachable: set_many", exc_info=True)
+
+
+# --- generations ----------------------------------------------------------------------------
+# A generation is a token that changes whenever the data behind a family of cached pages
+# changes; the token is part of those pages' cache keys, so a change makes every old entry
+# unreachable at once (they expire on their own). Nothing is ever stale because an
+# invalidation was missed for one key: there is one token per family.
+
+
+def _generation_key(name: str) -> str:
+    return f"generation:{name}"
+
+
+def cache_generations(*names: str) -> dict[str, str | None]:
+    """The current tokens of ``names`` (one round trip), each ``None`` when the cache is
+    unreachable (then nothing may be served from or stored in the cache for it)."""
+    keys = {_generation_key(name): name for name in names}
+    try:
+        found = cache.get_many(list(keys))
+        for key in keys.keys() - found.keys():  # first use, or evicted: start one
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    except Exception:
+        log.warning("cache unreachable: generations %s", names, exc_info=True)
+        return dict.fromkeys(names)
+    return {name: found.get(key) for key, name in keys.items()}
+
+
+def cache_generation(name: str) -> str | None:
+    return cache_generations(name)[name]
+
+
+def cache_get_many(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        log.warning("cache unreachable: get_many", exc_info=True)
+        return {}
+
+
+def _new_generation(name: str) -> None:
+    cache_set(_generation_key(name), uuid.uuid4().hex, timeout=None)
+
+
+def bump_generation(name: str) -> None:
+    """Start a new generation of ``name`` now and again when the current transaction commits.
+
+    Now: so that nothing cached before the change is served after it, even when the change is
+    made inside a transaction that never commits in this process's sight (tests). On commit:
+    a page drawn while the transaction was still open (without the change) may have been
+    stored under the first new token; the second one makes it unreachable too."""
+    _new_generation(name)
+    transaction.on_commit(lambda: _new_generation(name))

@@ -2,6 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.cache import bump_generation
+
+# The cache generation of what is drawn from the partner list (the queue's partner filter).
+PARTNERS_GENERATION = "partners"
+
 
 class Partner(models.Model):
     """A partner company. It files claims through its MPN IDs."""
@@ -16,6 +21,10 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_generation(PARTNERS_GENERATION)  # the queue's partner filter lists them
 
 
 class PartnerType(models.TextChoices):

@@ -7,10 +7,12 @@ without JavaScript (a redirect after a successful POST).
 """
 
 import csv
+import hashlib
 import json
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,8 @@ from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +30,9 @@ from django.views.decorators.vary import vary_on_headers
 from claims import services
 from claims.access import get_claim_for_reviewer, require_reviewer_or_403
 from claims.errors import ClaimChanged, ClaimError
-from claims.models import OPEN_STATUSES, QUEUE_STATUSES, Claim, PoeFile, Status
+from claims.models import CLAIMS_GENERATION, OPEN_STATUSES, QUEUE_STATUSES, Claim, PoeFile, Status
+from lib.cache import cache_generations, cache_get_many, cache_set_many
+from partners.models import PARTNERS_GENERATION
 from review import selectors
 from review.checks import run_checks
 from review.cursor import ASC
@@ -43,6 +48,7 @@ from review.forms import (
     RevertForm,
     StartReviewForm,
 )
+from review.rows import queue_rows_html
 
 # Query-string keys the queue understands; anything else is dropped from its links.
 QUEUE_KEYS = (
@@ -83,24 +89,93 @@ def _queue_url(params, **extra) -> str:
     return reverse("review:queue") + (f"?{query}" if query else "")
 
 
-def _queue_context(request, params, *, notice=None) -> dict:
+def _cache_key(kind: str, request, pairs) -> str:
+    """A queue cache key: what is drawn depends on the language, the time zone, the reader
+    (the "You" label, a lead's bulk actions) and the query."""
+    digest = hashlib.sha256(urlencode(sorted(pairs)).encode()).hexdigest()[:32]
+    user = request.user
+    who = f"{user.pk}.{int(user.is_review_lead)}" if kind == "table" else "any"
+    return f"queue:{kind}:{translation.get_language()}:{timezone.get_current_timezone_name()}:{who}:{digest}"
+
+
+def _draw_table(request, params, cursor, drawn: dict) -> tuple[str, bool]:
+    """The queue's table — bulk bar, rows and pager — as HTML, and whether the page link was
+    refused. ``drawn`` receives the page and its rows (for the view's context)."""
     now = timezone.now()
     filterset = selectors.queue_filter(data=params, request=request, now=now)
-    page = selectors.queue_page(filterset=filterset, cursor_token=params.get("cursor", "")[:500])
-    lead = request.user.is_review_lead
-    return {
-        "nav": "queue",
-        "now": now,
-        "filter": filterset,
+    page = selectors.queue_page(filterset=filterset, cursor_token=cursor)
+    context = {
         "page": page,
         "rows": page.rows,
+        "rows_html": queue_rows_html(page.rows, user=request.user, now=now),
         "next_url": _queue_url(params, cursor=page.next_cursor) if page.next_cursor else None,
         "first_url": _queue_url(params) if page.has_cursor or page.bad_cursor else None,
+        "bulk_form": BulkForm(lead=request.user.is_review_lead),
+    }
+    drawn.update(context)
+    # No request: the fragment holds nothing per session (the CSRF token stays outside it).
+    return render_to_string("review/queue.html#table", context), page.bad_cursor
+
+
+def _draw_filters(request, params) -> str:
+    filterset = selectors.queue_filter(data=params, request=request)
+    return render_to_string("review/queue.html#filters", {"filter": filterset})
+
+
+def _queue_fragments(request, params, *, filters: bool) -> dict:
+    """The queue page's costly parts, cached for ``QUEUE_CACHE_SECONDS``:
+
+    - ``table`` (the query and the rows), per reader, query and *claims generation*: any
+      change to any claim starts a new generation (``lib.cache``), so a cached table is never
+      older than the last change, only than the clock (relative deadlines);
+    - ``filters`` (the form, with a few hundred partners in its select), per query, the same
+      for every reviewer, until the partner list changes.
+
+    Two cache round trips when both are cached (the generations, then the fragments); drawn
+    afresh when the cache is off or unreachable. ``drawn`` holds the page's context when the
+    table was drawn now."""
+    cursor = params.get("cursor", "")[:500]
+    wanted = {"table": (CLAIMS_GENERATION, [*_clean_params(params), ("cursor", cursor)])}
+    if filters:
+        wanted["filters"] = (PARTNERS_GENERATION, _clean_params(params))
+    seconds = settings.QUEUE_CACHE_SECONDS
+    generations = cache_generations(*(name for name, _pairs in wanted.values())) if seconds else {}
+    keys = {
+        part: f"{_cache_key(part, request, pairs)}:{generations[name]}"
+        for part, (name, pairs) in wanted.items()
+        if generations.get(name)
+    }
+    found = cache_get_many(list(keys.values())) if keys else {}
+    result = {"drawn": {}}
+    fresh = {}
+    for part in wanted:
+        value = found.get(keys.get(part))
+        if value is None:
+            if part == "table":
+                value = _draw_table(request, params, cursor, result["drawn"])
+            else:
+                value = _draw_filters(request, params)
+            if part in keys:
+                fresh[keys[part]] = value
+        result[part] = value
+    if fresh:
+        cache_set_many(fresh, seconds)
+    return result
+
+
+def _queue_context(request, params, *, notice=None, filters=False) -> dict:
+    fragments = _queue_fragments(request, params, filters=filters)
+    table_html, bad_cursor = fragments["table"]
+    return {
+        **fragments["drawn"],
+        "nav": "queue",
+        "table_html": mark_safe(table_html),  # noqa: S308 (drawn by our template)
+        "filters_html": mark_safe(fragments.get("filters", "")),  # noqa: S308 (drawn by our template)
+        "bad_cursor": bad_cursor,
         "export_url": reverse("review:export") + (f"?{query}" if (query := urlencode(_clean_params(params))) else ""),
         "this_query": urlencode(
             _clean_params(params) + ([("cursor", params["cursor"])] if params.get("cursor") else [])
         ),
-        "bulk_form": BulkForm(lead=lead),
         "notice": notice,
     }
 
@@ -111,11 +186,12 @@ def _queue_context(request, params, *, notice=None) -> dict:
 def queue(request):
     """Claims awaiting Microsoft, most urgent deadline first, filtered and paged by cursor."""
     require_reviewer_or_403(request.user)
-    context = _queue_context(request, request.GET)
-    if request.htmx and not request.htmx.history_restore_request:
+    partial = request.htmx and not request.htmx.history_restore_request
+    context = _queue_context(request, request.GET, filters=not partial)
+    if partial:
         response = render(request, "review/queue.html#results", context)
         # The canonical URL of what is shown (no empty fields), for bookmarks and Back.
-        cursor = "" if context["page"].bad_cursor else request.GET.get("cursor", "")
+        cursor = "" if context["bad_cursor"] else request.GET.get("cursor", "")
         response["HX-Push-Url"] = _queue_url(request.GET, cursor=cursor)
         return response
     return render(request, "review/queue.html", context)

@@ -111,9 +111,11 @@ def _poe_root() -> Path:
 
 
 @pytest.fixture
-def demo(transactional_db, monkeypatch, _demo_snapshot):
-    """The demo data (``seed_demo``) on this test's fresh database, with its PoE files."""
+def demo(transactional_db, monkeypatch, settings, _demo_snapshot):
+    """The demo data (``seed_demo``) on this test's fresh database, with its PoE files. The
+    queue's page cache is on, as in production (the live server runs in this process)."""
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    settings.QUEUE_CACHE_SECONDS = 60
     snapshot = _demo_snapshot["dir"]
     data, files = snapshot / "demo.json", snapshot / "poe"
     if _demo_snapshot["ready"]:

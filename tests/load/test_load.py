@@ -48,6 +48,12 @@ def _database_url(name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def _cache_url() -> str:
+    """A Redis database of the load server's own: the suite's tests flush theirs."""
+    parts = urlsplit(os.environ["REDIS_URL"])
+    return urlunsplit(parts._replace(path="/6"))
+
+
 def _psql(url: str):
     import psycopg
 
@@ -107,6 +113,8 @@ def load_server(postgres_required, tmp_path):
         "CPOR_VAR_DIR": str(tmp_path / "var"),
         "DEMO_PASSWORD": "cpor-demo",
         "DATABASE_CONN_MAX_AGE": "60",
+        # The queue's page cache on, as in production: shared by both workers through Redis.
+        **({"REDIS_CACHE_URL": _cache_url(), "QUEUE_CACHE_SECONDS": "60"} if os.environ.get("REDIS_URL") else {}),
         "PYTHONUNBUFFERED": "1",
     }
     server = None
