@@ -9,7 +9,7 @@ The markup is exactly the row the template drew; the table around it stays in
 """
 
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
     # millisecond each); the labels are looked up once here instead.
     statuses = {value: escape(label) for value, label in Status.choices}
     activities = {value: escape(label) for value, label in Activity.choices}
+    date_format = formats.get_format("SHORT_DATETIME_FORMAT")
     me = user.pk
     out = []
     for claim in rows:
@@ -54,11 +55,8 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
             else ""
         )
         tenant = escape(claim.tenant.name) if claim.tenant_id else "—"
-        if claim.due_at:
-            local = formats.date_format(timezone.localtime(claim.due_at), "SHORT_DATETIME_FORMAT")
-            due = f'<time class="sub" datetime="{claim.due_at.isoformat()}">{escape(local)}</time>'
-        else:
-            due = ""
+        local = dateformat.format(timezone.localtime(claim.due_at), date_format) if claim.due_at else ""
+        due = f'<time class="sub" datetime="{claim.due_at.isoformat()}">{escape(local)}</time>' if local else ""
         if claim.assignee_id is None:
             assignee = f'<span class="muted">{t_unassigned}</span>'
         elif claim.assignee_id == me:
@@ -75,7 +73,7 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
             f"<td>{escape(claim.product_names or '—')}"
             f'<span class="sub">{activities.get(claim.activity, escape(claim.activity))}</span></td>'
             f'<td><span class="pill status-{escape(claim.status)}">{statuses.get(claim.status, "")}</span></td>'
-            f"<td>{sla_clock_html(claim, now=now)}{due}</td>"
+            f"<td>{sla_clock_html(claim, now=now, due_text=local)}{due}</td>"
             f"<td>{assignee}</td>"
             "</tr>"
         )
