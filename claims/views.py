@@ -566,109 +566,115 @@ def _attach_files(request, claim, form, files) -> bool:
     return True
 
 
+def _attach_action_files(request, claim, form) -> bool:
+    """For an action that takes new PoE: refuse a stale form first, then store the form's files
+    and reload the claim (attaching moves its version on). False, with the errors on the form's
+    ``poe`` field, when a file is refused: then nothing is stored."""
+    _expect_version(request, claim)
+    if not _attach_files(request, claim, form, form.cleaned_data["poe"]):
+        return False
+    claim.refresh_from_db()
+    return True
+
+
+def _partner_action(request, pk, *, form_class, name, act):
+    """What every action form on the partner's claim page does around its service call. The
+    claim only if the user may write to it (another partner's is a 404, a read-only member gets
+    403); the form bound to the POST; then ``act(claim, form)``, which calls the service and
+    returns the success message, or None when it put an error on the form (a refused file).
+    Done: the message and back to the claim. Invalid, refused or overtaken by another change:
+    the page again with the claim as it is now and this form (``<name>_form``) open with its
+    errors."""
+    claim, can_write = _page_claim(request, pk, write=True)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            done = act(claim, form)
+        except ClaimError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("claims:detail", pk=claim.pk)
+    claim.refresh_from_db()
+    return _render_detail(request, claim, can_write, open_form=name, **{f"{name}_form": form})
+
+
 @login_required
 @require_POST
 def claim_resubmit_view(request, pk):
     """Answer Microsoft's request (optionally with new PoE) and resubmit."""
-    claim, can_write = _page_claim(request, pk, write=True)
-    form = ResubmitForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            if claim.status != Status.ACTION_REQUIRED:
-                raise ClaimError(
-                    _("This action is not possible while the claim is “%(status)s”.")
-                    % {"status": claim.get_status_display()}
-                )
-            _expect_version(request, claim)
-            if _attach_files(request, claim, form, form.cleaned_data["poe"]):
-                claim.refresh_from_db()
-                claim_resubmit(
-                    claim=claim,
-                    user=request.user,
-                    message=form.cleaned_data["message"],
-                    expected_version=claim.version,
-                )
-                messages.success(request, _("Your answer was sent and the claim is back under review."))
-                return redirect("claims:detail", pk=claim.pk)
-        except ClaimError as exc:
-            form.add_error(None, str(exc.message))
-    claim.refresh_from_db()
-    return _render_detail(request, claim, can_write, resubmit_form=form, open_form="resubmit")
+
+    def resubmit(claim, form):
+        if claim.status != Status.ACTION_REQUIRED:
+            raise ClaimError(
+                _("This action is not possible while the claim is “%(status)s”.")
+                % {"status": claim.get_status_display()}
+            )
+        if not _attach_action_files(request, claim, form):
+            return None
+        claim_resubmit(
+            claim=claim, user=request.user, message=form.cleaned_data["message"], expected_version=claim.version
+        )
+        return _("Your answer was sent and the claim is back under review.")
+
+    return _partner_action(request, pk, form_class=ResubmitForm, name="resubmit", act=resubmit)
 
 
 @login_required
 @require_POST
 def claim_withdraw_view(request, pk):
-    claim, can_write = _page_claim(request, pk, write=True)
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            claim_withdraw(
-                claim=claim,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=_posted_version(request),
-            )
-        except ClaimError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("Claim %(ref)s withdrawn.") % {"ref": claim.reference})
-            return redirect("claims:detail", pk=claim.pk)
-    claim.refresh_from_db()
-    return _render_detail(request, claim, can_write, withdraw_form=form, open_form="withdraw")
+    def withdraw(claim, form):
+        claim_withdraw(
+            claim=claim,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=_posted_version(request),
+        )
+        return _("Claim %(ref)s withdrawn.") % {"ref": claim.reference}
+
+    return _partner_action(request, pk, form_class=WithdrawForm, name="withdraw", act=withdraw)
 
 
 @login_required
 @require_POST
 def claim_dispute_view(request, pk):
     """Dispute a rejection within 30 days: a justification and optionally new PoE."""
-    claim, can_write = _page_claim(request, pk, write=True)
-    form = DisputeForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            if claim.status != Status.REJECTED:
-                raise ClaimError(_("Only a rejected claim can be disputed."))
-            if claim.dispute_until is None or timezone.now() > claim.dispute_until:
-                raise ClaimError(_("The 30-day dispute window has closed. File a new claim instead."))
-            _expect_version(request, claim)
-            if _attach_files(request, claim, form, form.cleaned_data["poe"]):
-                claim.refresh_from_db()
-                claim_dispute(
-                    claim=claim,
-                    user=request.user,
-                    justification=form.cleaned_data["justification"],
-                    expected_version=claim.version,
-                )
-                messages.success(request, _("Dispute sent. Microsoft decides within 5 business days."))
-                return redirect("claims:detail", pk=claim.pk)
-        except ClaimError as exc:
-            form.add_error(None, str(exc.message))
-    claim.refresh_from_db()
-    return _render_detail(request, claim, can_write, dispute_form=form, open_form="dispute")
+
+    def dispute(claim, form):
+        if claim.status != Status.REJECTED:
+            raise ClaimError(_("Only a rejected claim can be disputed."))
+        if claim.dispute_until is None or timezone.now() > claim.dispute_until:
+            raise ClaimError(_("The 30-day dispute window has closed. File a new claim instead."))
+        if not _attach_action_files(request, claim, form):
+            return None
+        claim_dispute(
+            claim=claim,
+            user=request.user,
+            justification=form.cleaned_data["justification"],
+            expected_version=claim.version,
+        )
+        return _("Dispute sent. Microsoft decides within 5 business days.")
+
+    return _partner_action(request, pk, form_class=DisputeForm, name="dispute", act=dispute)
 
 
 @login_required
 @require_POST
 def claim_end_view(request, pk):
     """End an approved association, with a mandatory reason."""
-    claim, can_write = _page_claim(request, pk, write=True)
-    form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            claim_end(
-                claim=claim,
-                user=request.user,
-                reason=EndReason.PARTNER_DISASSOCIATED,
-                message=form.cleaned_data["message"],
-                expected_version=_posted_version(request),
-            )
-        except ClaimError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("The association of %(ref)s has ended.") % {"ref": claim.reference})
-            return redirect("claims:detail", pk=claim.pk)
-    claim.refresh_from_db()
-    return _render_detail(request, claim, can_write, end_form=form, open_form="end")
+
+    def end(claim, form):
+        claim_end(
+            claim=claim,
+            user=request.user,
+            reason=EndReason.PARTNER_DISASSOCIATED,
+            message=form.cleaned_data["message"],
+            expected_version=_posted_version(request),
+        )
+        return _("The association of %(ref)s has ended.") % {"ref": claim.reference}
+
+    return _partner_action(request, pk, form_class=EndForm, name="end", act=end)
 
 
 @login_required
