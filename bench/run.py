@@ -380,6 +380,7 @@ def run_sweep_case() -> dict:
             raise _Rollback
     except _Rollback:
         pass
+    sweep_case.tidy()
     return {
         "name": "sla_sweep",
         "median_ms": round(elapsed, 1),

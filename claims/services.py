@@ -674,89 +674,185 @@ def claims_reject_unanswered(*, claims: list[tuple[int, int]], now=None) -> dict
     The same rule as ``claim_reject(user=None, ...)``, done set-based in one transaction: the
     rows are locked (SKIP LOCKED: a partner answering right now wins), a claim whose version
     or state changed is skipped, and every rejected claim gets its audit event, its system
-    comment and its partner notifications, as the one-by-one path would write them."""
-    from notifications.models import Notification
+    comment and its partner notifications, as the one-by-one path would write them. On
+    PostgreSQL all of it is one statement (the lock, the update and the three inserts as
+    data-modifying CTEs fed by the update's RETURNING, the pairs bound as two arrays); other
+    databases go through the ORM."""
+    import logging
+
+    from django.core.cache import cache
+    from django.db import connection
+
+    from claims.models import CLAIMS_GENERATION
+    from claims.selectors import status_counts_cache_key
+    from lib.cache import bump_generation
+    from notifications.models import EmailState, Notification
     from notifications.services import queue_outbox_flush
     from partners.models import Membership
 
+    log = logging.getLogger(__name__)
     now = now or timezone.now()
     wanted = dict(claims)
-    rows = list(
-        Claim.objects.select_for_update(skip_locked=True)
-        .filter(
-            pk__in=wanted,
-            status=Status.ACTION_REQUIRED,
-            due_kind=DueKind.PARTNER_RESPONSE,
-            due_at__lte=now,
-        )
-        .values_list("id", "partner_id", "version")
-    )
-    rows = [(pk, partner_id, version) for pk, partner_id, version in rows if wanted.get(pk) == version]
-    if not rows:
-        return {"rejected": 0, "skipped": len(wanted)}
-    ids = [pk for pk, _p, _v in rows]
-    # A claim disputed before gets a final rejection (as in _reject_locked).
-    final = set(
-        AuditEvent.objects.filter(claim_id__in=ids, action="claims.claim.disputed").values_list("claim_id", flat=True)
-    )
-    common = {
-        "status": Status.REJECTED,
-        "decided_at": now,
-        "decision_reason": RejectionReason.NO_PARTNER_RESPONSE,
-        "decision_message": "",
-        "due_at": None,
-        "due_kind": "",
-        "paused_days": None,
-        "version": models.F("version") + 1,
-        "updated_at": now,
-    }
     reason = RejectionReason.NO_PARTNER_RESPONSE
-    Claim.objects.filter(pk__in=[i for i in ids if i not in final]).update(dispute_until=now + DISPUTE_WINDOW, **common)
-    if final:
-        Claim.objects.filter(pk__in=final).update(dispute_until=None, **common)
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            action="claims.claim.rejected",
-            claim_id=pk,
-            from_status=Status.ACTION_REQUIRED,
-            to_status=Status.REJECTED,
-            reason_code=reason,
-            data={"automatic": True},
-            created_at=now,
+    if not wanted:
+        return {"rejected": 0, "skipped": 0}
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        from accounts.models import User
+
+        tables = {
+            "claim": Claim._meta.db_table,
+            "audit": AuditEvent._meta.db_table,
+            "comment": Comment._meta.db_table,
+            "notification": Notification._meta.db_table,
+            "membership": Membership._meta.db_table,
+            "user": User._meta.db_table,
+        }
+        sql = """
+            WITH wanted AS (
+                SELECT * FROM unnest(%(ids)b::bigint[], %(versions)b::bigint[]) AS w(id, version)
+            ), locked AS (
+                SELECT c.id FROM {claim} c JOIN wanted w ON w.id = c.id AND w.version = c.version
+                WHERE c.status = %(from)s AND c.due_kind = %(due_kind)s AND c.due_at <= %(now)s
+                ORDER BY c.id
+                FOR UPDATE OF c SKIP LOCKED
+            ), final AS (  -- a claim disputed before gets a final rejection (as in _reject_locked)
+                SELECT DISTINCT a.claim_id AS id FROM {audit} a JOIN locked l ON l.id = a.claim_id
+                WHERE a.action = 'claims.claim.disputed'
+            ), rejected AS (
+                UPDATE {claim} c
+                SET status = %(to)s, decided_at = %(now)s, decision_reason = %(reason)s, decision_message = '',
+                    due_at = NULL, due_kind = '', paused_days = NULL, version = c.version + 1, updated_at = %(now)s,
+                    dispute_until = CASE WHEN f.id IS NULL THEN %(until)s::timestamptz END
+                FROM locked l LEFT JOIN final f ON f.id = l.id
+                WHERE c.id = l.id
+                RETURNING c.id, c.partner_id, f.id IS NOT NULL AS final
+            ), audit AS (
+                INSERT INTO {audit} (action, actor_id, claim_id, case_id, from_status, to_status, reason_code, data,
+                    created_at)
+                SELECT 'claims.claim.rejected', NULL, r.id, NULL, %(from)s, %(to)s, %(reason)s,
+                    '{{"automatic": true}}'::jsonb, %(now)s
+                FROM rejected r
+            ), comments AS (
+                INSERT INTO {comment} (claim_id, author_id, kind, internal, code, data, body, created_at)
+                SELECT r.id, NULL, %(system)s, false, CASE WHEN r.final THEN 'rejected_final' ELSE 'rejected' END,
+                    jsonb_build_object('reason', %(reason)s::text), '', %(now)s
+                FROM rejected r
+            ), notes AS (
+                INSERT INTO {notification} (recipient_id, claim_id, kind, data, dedupe_key, created_at, email_state,
+                    email_attempts, email_error)
+                SELECT m.user_id, r.id, 'decision',
+                    jsonb_build_object('status', %(to)s::text, 'reason', %(reason)s::text),
+                    NULL, %(now)s, %(pending)s, 0, ''
+                FROM rejected r
+                JOIN {membership} m ON m.partner_id = r.partner_id
+                JOIN {user} u ON u.id = m.user_id AND u.is_active
+            )
+            SELECT r.id, r.partner_id FROM rejected r
+        """.format(**tables)  # noqa: S608 (the table names are ours, every value a parameter)
+        params = {
+            # In id order: the claims, their indexes and the new rows' indexes are walked in order.
+            "ids": sorted(wanted),
+            "versions": [wanted[pk] for pk in sorted(wanted)],
+            "from": Status.ACTION_REQUIRED,
+            "to": Status.REJECTED,
+            "due_kind": DueKind.PARTNER_RESPONSE,
+            "reason": reason,
+            "system": CommentKind.SYSTEM,
+            "pending": EmailState.PENDING,
+            "now": now,
+            "until": now + DISPUTE_WINDOW,
+        }
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    else:
+        locked = list(
+            Claim.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=wanted, status=Status.ACTION_REQUIRED, due_kind=DueKind.PARTNER_RESPONSE, due_at__lte=now)
+            .values_list("id", "partner_id", "version")
         )
-        for pk in ids
-    )
-    Comment.objects.bulk_create(
-        Comment(
-            claim_id=pk,
-            kind=CommentKind.SYSTEM,
-            code="rejected_final" if pk in final else "rejected",
-            data={"reason": reason},
-            created_at=now,
+        rows = [(pk, partner_id) for pk, partner_id, version in locked if wanted.get(pk) == version]
+        ids = [pk for pk, _p in rows]
+        final = set(
+            AuditEvent.objects.filter(claim_id__in=ids, action="claims.claim.disputed").values_list(
+                "claim_id", flat=True
+            )
         )
-        for pk in ids
-    )
-    members: dict[int, list[int]] = {}
-    partner_ids = {p for _pk, p, _v in rows}
-    for user_id, partner_id in Membership.objects.filter(partner_id__in=partner_ids, user__is_active=True).values_list(
-        "user_id", "partner_id"
-    ):
-        members.setdefault(partner_id, []).append(user_id)
-    Notification.objects.bulk_create(
-        (
-            Notification(
-                recipient_id=user_id,
+        common = {
+            "status": Status.REJECTED,
+            "decided_at": now,
+            "decision_reason": reason,
+            "decision_message": "",
+            "due_at": None,
+            "due_kind": "",
+            "paused_days": None,
+            "version": models.F("version") + 1,
+            "updated_at": now,
+        }
+        Claim.objects.filter(pk__in=[i for i in ids if i not in final]).update(
+            dispute_until=now + DISPUTE_WINDOW, **common
+        )
+        if final:
+            Claim.objects.filter(pk__in=final).update(dispute_until=None, **common)
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                action="claims.claim.rejected",
                 claim_id=pk,
-                kind="decision",
-                data={"status": Status.REJECTED, "reason": reason},
+                from_status=Status.ACTION_REQUIRED,
+                to_status=Status.REJECTED,
+                reason_code=reason,
+                data={"automatic": True},
                 created_at=now,
             )
-            for pk, partner_id, _v in rows
-            for user_id in members.get(partner_id, ())
-        ),
-        batch_size=2000,
-    )
-    for partner_id in partner_ids:
-        _forget_status_counts(partner_id)
+            for pk in ids
+        )
+        Comment.objects.bulk_create(
+            Comment(
+                claim_id=pk,
+                kind=CommentKind.SYSTEM,
+                code="rejected_final" if pk in final else "rejected",
+                data={"reason": reason},
+                created_at=now,
+            )
+            for pk in ids
+        )
+        members: dict[int, list[int]] = {}
+        for user_id, partner_id in Membership.objects.filter(
+            partner_id__in={p for _pk, p in rows}, user__is_active=True
+        ).values_list("user_id", "partner_id"):
+            members.setdefault(partner_id, []).append(user_id)
+        Notification.objects.bulk_create(
+            (
+                Notification(
+                    recipient_id=user_id,
+                    claim_id=pk,
+                    kind="decision",
+                    data={"status": Status.REJECTED, "reason": reason},
+                    created_at=now,
+                )
+                for pk, partner_id in rows
+                for user_id in members.get(partner_id, ())
+            ),
+            batch_size=2000,
+        )
+    if not rows:
+        return {"rejected": 0, "skipped": len(wanted)}
+    if connection.vendor == "postgresql":
+        bump_generation(CLAIMS_GENERATION)  # as ClaimQuerySet.update does for the ORM's writes
+    # The partners' cached status strips are stale: one round trip now and one after commit
+    # (as _forget_status_counts does per claim).
+    stale = [status_counts_cache_key(p) for p in {p for _pk, p in rows}]
+
+    def forget():
+        try:
+            cache.delete_many(stale)
+        except Exception:  # a cache outage never fails the change (lib.cache)
+            log.warning("cache unreachable: delete_many", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
     queue_outbox_flush()
-    return {"rejected": len(ids), "skipped": len(wanted) - len(ids)}
+    return {"rejected": len(rows), "skipped": len(wanted) - len(rows)}

@@ -43,7 +43,9 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=48)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    dedupe_key = models.CharField(_("dedupe key"), max_length=200, null=True, blank=True, unique=True)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second,
+    # varchar_pattern_ops index that nothing uses and every sweep insert pays for.
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200, null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     email_state = models.CharField(_("e-mail"), max_length=16, choices=EmailState.choices, default=EmailState.PENDING)
@@ -58,6 +60,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="notifications_notification_dedupe_key_key"),
+        ]
         indexes = [
             # Used by send_pending_notifications (the outbox).
             models.Index(fields=["id"], condition=Q(email_state__in=["pending", "sending"]), name="notif_outbox_idx"),
@@ -74,13 +79,15 @@ class Notification(models.Model):
 class SweepMark(models.Model):
     """A once-only event of a periodic job, claimed by inserting its unique ``key``.
 
-    A job inserts marks with ON CONFLICT DO NOTHING and then reads back the ones carrying its
-    own ``run`` token: those events are its to handle, in the same transaction. A concurrent
-    run waits on the unique index and then skips them; a crash rolls the marks back with the
-    work, so the next run does it again.
+    A job inserts marks with ON CONFLICT DO NOTHING and learns which ones it inserted
+    (RETURNING on PostgreSQL, else the rows carrying its own ``run`` token): those events are
+    its to handle, in the same transaction. A concurrent run waits on the unique index and then
+    skips them; a crash rolls the marks back with the work, so the next run does it again.
+    Escalations (``escalation:<kind>:<claim>:<deadline>``) and closed dispute windows are
+    marked this way by the SLA sweep, waiting drafts by the subscription re-check.
     """
 
-    key = models.CharField(_("key"), max_length=200, unique=True)
+    key = models.CharField(_("key"), max_length=200)  # unique: Meta.constraints (see dedupe_key)
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="+", verbose_name=_("claim"))
     run = models.UUIDField(_("run"), default=uuid.uuid4)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -88,6 +95,7 @@ class SweepMark(models.Model):
     class Meta:
         verbose_name = _("job mark")
         verbose_name_plural = _("job marks")
+        constraints = [models.UniqueConstraint(fields=["key"], name="notifications_sweepmark_key_key")]
 
     def __str__(self):
         return self.key

@@ -24,7 +24,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from notifications.models import EmailState, Notification
-from notifications.texts import absolute, claim_path, notification_sentence, notification_subject, reclaim_path
+from notifications.texts import (
+    absolute,
+    claim_path,
+    digest_claims,
+    digest_sentence_html,
+    is_digest,
+    notification_path,
+    notification_sentence,
+    notification_subject,
+    reclaim_path,
+)
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -51,7 +61,8 @@ def email_language(user) -> str:
 
 
 def render_email(notification: Notification) -> EmailMultiAlternatives:
-    """The e-mail for one notification, in its recipient's language (subject, text, HTML)."""
+    """The e-mail for one notification, in its recipient's language (subject, text, HTML); a
+    digest lists its named claims and links to the queue's overdue claims."""
     recipient = notification.recipient
     language = email_language(recipient)
     for_reviewer = bool(recipient.is_reviewer)
@@ -64,6 +75,14 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
             "sentence": notification_sentence(notification),
             "claim_url": absolute(claim_path(notification.claim_id, for_reviewer=for_reviewer))
             if notification.claim_id
+            else "",
+            # A digest (several claims past their deadline): each named claim, and the queue.
+            "sentence_html": digest_sentence_html(notification, for_reviewer=for_reviewer, absolute_urls=True)
+            if is_digest(notification)
+            else "",
+            "claims": [(ref, absolute(path)) for ref, path in digest_claims(notification, for_reviewer=for_reviewer)],
+            "queue_url": absolute(notification_path(notification, for_reviewer=for_reviewer))
+            if is_digest(notification)
             else "",
             "reclaim_url": "" if for_reviewer else absolute(reclaim_path(notification)),
             "list_url": absolute(_list_path()),

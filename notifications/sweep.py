@@ -5,19 +5,27 @@ Five rules, each a range query on an indexed deadline column:
 1. reviewer reminder: a claim awaiting Microsoft (submitted, under review, disputed) whose
    review deadline falls within the next business day → its assignee, or the review leads
    when nobody is assigned;
-2. escalation: such a deadline has passed → the review leads;
+2. escalation: such a deadline has passed → the review leads, as one digest per lead per
+   sweep ("12 claims missed their review deadline, among them …", linking to the queue's
+   overdue claims); a lone claim keeps its own notification. Without any lead each assignee
+   hears of their own claims the same way;
 3. partner reminder: an ``action_required`` deadline within the next two business days →
    the partner's users;
 4. automatic rejection with reason *no partner response* once that deadline has passed,
-   through ``claims.services.claim_reject`` (one transaction per claim; a claim that changed
-   meanwhile is skipped);
+   through ``claims.services.claims_reject_unanswered`` (set-based, one transaction per
+   chunk; a claim that changed meanwhile is skipped);
 5. dispute window closed: a rejected claim whose 30 days have passed gets the system comment
-   ``dispute_window_closed`` and its partner is told, once (a ``SweepMark``).
+   ``dispute_window_closed`` and its partner is told, once.
 
 Exactly once, however it runs: each reminder row has a ``dedupe_key`` (claim, deadline,
 recipient) and is inserted with ON CONFLICT DO NOTHING, chunk by chunk, each chunk in its own
 transaction. Two sweeps at the same moment insert the same keys and the database keeps one;
 a sweep killed half-way has committed whole chunks only, and the next run inserts the rest.
+Escalations and closed dispute windows are claimed per claim with a ``SweepMark`` (claim,
+deadline), inserted ON CONFLICT DO NOTHING RETURNING its key: the claims a run gets back are
+its own to announce, in the transaction that inserted the marks, so a concurrent run (which
+waits on the unique index, then gets nothing back) never announces them too and a crash
+rolls marks and announcements back together.
 Long deadlines live in the database (``Claim.due_at``), never as Celery countdowns.
 
 Cursors: each run remembers (in ``JobRun("sla_sweep").last_result``) how far it looked, and
@@ -25,6 +33,10 @@ the next run starts there minus ``CURSOR_MARGIN``, so the steady-state cost is t
 became due since the last run, not every claim that is overdue. Deadlines are only ever set
 forward (``business_days_after(now, n)``), so nothing appears behind a cursor; ``--full``
 (``full=True``) ignores the cursors after an operator edited deadlines by hand.
+
+Cost (README, "Performance"): on PostgreSQL every write is one set-based statement per chunk
+(``unnest`` arrays bound server-side), so a backlog of 100,000 due claims among 1,000,000 takes
+seconds; on SQLite (the embedded default) the same rules run through the ORM.
 """
 
 import datetime as dt
@@ -46,19 +58,23 @@ from notifications.services import deferred_outbox_flush, queue_outbox_flush, re
 log = logging.getLogger(__name__)
 
 JOB_NAME = "sla_sweep"
-CHUNK = 5000
-INSERT_BATCH = 1000
+CHUNK = 10000  # claims per page (and per transaction); on PostgreSQL a page is one or two statements
+INSERT_BATCH = 1000  # rows per INSERT through the ORM (the non-PostgreSQL path)
 # Deadlines are only ever set ahead of "now", so the margin only has to cover clocks that
 # differ between the web servers, the workers and the database.
 CURSOR_MARGIN = dt.timedelta(minutes=5)
-# Automatic rejections go one by one through the state machine; past this many seconds the
-# rest waits for the next run (two minutes later) so a huge backlog never blocks the sweep.
+# Past this many seconds of automatic rejections the rest waits for the next run (two minutes
+# later) so a huge backlog never blocks the sweep.
 REJECT_BUDGET_SECONDS = 90.0
-REJECT_BATCH = 100  # claims per transaction (each in its own savepoint)
 # Without a cursor (the first run on an existing database, or --full) dispute windows that
 # closed longer ago than this are not announced: a partner gains nothing from hearing about a
 # rejection of last year.
 DISPUTE_LOOKBACK = dt.timedelta(days=7)
+
+# Escalations: claims per digest transaction (a backlog after an outage gets a digest per this
+# many claims), and the references a digest names.
+DIGEST_LIMIT = 50_000
+DIGEST_REFERENCES = 5
 
 REVIEW_WAITING = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.DISPUTED)
 REVIEW_DEADLINES = (DueKind.REVIEW_START, DueKind.DECISION)
@@ -93,11 +109,21 @@ def _chunks(qs, fields: tuple[str, ...], size: int, order: str = "due_at"):
         last = rows[-1]
 
 
+def _pg_execute(sql: str, params) -> list[tuple]:
+    """Run one statement on PostgreSQL with server-side binding (arrays go as binary with
+    ``%b``); returns its rows, if any. At 100,000 rows the ORM's per-field preparation and
+    client-side quoting took four times as long as the statement itself."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
 def insert_notifications(rows: list[tuple], *, created_at) -> None:
     """Insert ``(recipient_id, claim_id, kind, data, dedupe_key)`` rows, skipping existing
-    keys (ON CONFLICT DO NOTHING). On PostgreSQL one ``INSERT … SELECT FROM unnest(…)`` with
-    server-side binding per call: at 100,000 rows the ORM's per-field preparation and
-    client-side quoting took four times as long as this whole insert."""
+    keys (ON CONFLICT DO NOTHING). On PostgreSQL one ``INSERT … SELECT FROM unnest(…)``."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -110,29 +136,70 @@ def insert_notifications(rows: list[tuple], *, created_at) -> None:
             batch_size=INSERT_BATCH,
         )
         return
-    import psycopg
-
+    # In claim order: the foreign-key checks and the index insertions then walk the claims and
+    # the indexes in order (15-20% faster than deadline order at 1,000,000 claims), and two
+    # concurrent runs insert the same keys in the same order.
+    rows = sorted(rows, key=lambda row: (row[1] or 0, row[0]))
     recipients, claims, kinds, data, keys = (list(column) for column in zip(*rows, strict=True))
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:  # server-side binding: arrays go as binary
-        cursor.execute(
-            f"""
-            INSERT INTO {Notification._meta.db_table}
-                (recipient_id, claim_id, kind, data, dedupe_key, created_at, email_state, email_attempts, email_error)
-            SELECT t.r, t.c, t.k, t.d::jsonb, t.key, %s, %s, 0, ''
-            FROM unnest(%b::bigint[], %b::bigint[], %b::text[], %b::text[], %b::text[]) AS t(r, c, k, d, key)
-            ON CONFLICT (dedupe_key) DO NOTHING
-            """,  # noqa: S608 (the table name is ours, every value a parameter)
-            [created_at, EmailState.PENDING, recipients, claims, kinds, [json.dumps(x) for x in data], keys],
+    _pg_execute(
+        f"""
+        INSERT INTO {Notification._meta.db_table}
+            (recipient_id, claim_id, kind, data, dedupe_key, created_at, email_state, email_attempts, email_error)
+        SELECT t.r, t.c, t.k, t.d::jsonb, t.key, %s, %s, 0, ''
+        FROM unnest(%b::bigint[], %b::bigint[], %b::text[], %b::text[], %b::text[]) AS t(r, c, k, d, key)
+        ON CONFLICT (dedupe_key) DO NOTHING
+        """,  # noqa: S608 (the table name is ours, every value a parameter)
+        [created_at, EmailState.PENDING, recipients, claims, kinds, [json.dumps(x) for x in data], keys],
+    )
+
+
+def claim_marks(marks: list[tuple[str, int]], *, run: uuid.UUID, created_at) -> set[str]:
+    """Insert a ``SweepMark`` per ``(key, claim_id)`` and return the keys this call inserted:
+    those events are the caller's to handle, in the same transaction. A key another run holds
+    is skipped (a concurrent run's insert waits on the unique index until that run commits or
+    rolls back). On PostgreSQL one ``INSERT … ON CONFLICT DO NOTHING RETURNING key``."""
+    if not marks:
+        return set()
+    if connection.vendor != "postgresql":
+        SweepMark.objects.bulk_create(
+            [SweepMark(key=key, claim_id=pk, run=run, created_at=created_at) for key, pk in marks],
+            ignore_conflicts=True,
+            batch_size=INSERT_BATCH,
         )
+        keys = [key for key, _pk in marks]
+        mine = set()
+        for start in range(0, len(keys), INSERT_BATCH):
+            batch = keys[start : start + INSERT_BATCH]
+            mine.update(SweepMark.objects.filter(key__in=batch, run=run).values_list("key", flat=True))
+        return mine
+    keys, claims = (list(column) for column in zip(*sorted(marks, key=lambda mark: mark[1]), strict=True))
+    rows = _pg_execute(
+        f"""
+        INSERT INTO {SweepMark._meta.db_table} (key, claim_id, run, created_at)
+        SELECT t.key, t.c, %s, %s FROM unnest(%b::text[], %b::bigint[]) AS t(key, c)
+        ON CONFLICT (key) DO NOTHING
+        RETURNING key
+        """,  # noqa: S608 (the table name is ours, every value a parameter)
+        [run, created_at, keys, claims],
+    )
+    return {key for (key,) in rows}
 
 
-def _insert(rows: list[tuple], created_at) -> None:
-    if not rows:
+def _system_comments(claim_ids: list[int], code: str, *, created_at) -> None:
+    """One partner-visible system comment ``code`` on each claim."""
+    if connection.vendor != "postgresql":
+        Comment.objects.bulk_create(
+            [Comment(claim_id=pk, kind=CommentKind.SYSTEM, code=code, created_at=created_at) for pk in claim_ids],
+            batch_size=INSERT_BATCH,
+        )
         return
-    with transaction.atomic():
-        insert_notifications(rows, created_at=created_at)
-        queue_outbox_flush()
+    _pg_execute(
+        f"""
+        INSERT INTO {Comment._meta.db_table} (claim_id, author_id, kind, internal, code, data, body, created_at)
+        SELECT t.c, NULL, %s, false, %s, '{{}}'::jsonb, '', %s FROM unnest(%b::bigint[]) AS t(c)
+        """,  # noqa: S608 (the table name is ours, every value a parameter)
+        [CommentKind.SYSTEM, code, created_at, sorted(claim_ids)],
+    )
 
 
 def _partner_members(partner_ids) -> dict[int, list[int]]:
@@ -150,56 +217,186 @@ def _partner_members(partner_ids) -> dict[int, list[int]]:
 # --- the rules ----------------------------------------------------------------------------
 
 
-def _reviewer_reminders(*, lo, hi, leads, chunk, created_at) -> int:
-    qs = Claim.objects.filter(status__in=REVIEW_WAITING, due_kind__in=REVIEW_DEADLINES, due_at__gt=lo, due_at__lte=hi)
+# The two reminder rules: which claims, which deadline kinds, who hears.
+REVIEWER_REMINDER = {
+    "kind": "reviewer_reminder",
+    "statuses": REVIEW_WAITING,
+    "due_kinds": REVIEW_DEADLINES,
+    "to": "assignee",  # or the review leads while nobody is assigned
+}
+PARTNER_REMINDER = {
+    "kind": "partner_reminder",
+    "statuses": (Status.ACTION_REQUIRED,),
+    "due_kinds": (DueKind.PARTNER_RESPONSE,),
+    "to": "partner",  # every active member of the claim's partner
+}
+
+
+def _pg_iso(column: str) -> str:
+    """SQL for ``_iso(column)``: the UTC ISO 8601 text Python writes (microseconds only when
+    not zero), so keys written by either side match."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN to_char({utc}, 'US') = '000000' THEN '' ELSE '.' || to_char({utc}, 'US') END"
+        " || '+00:00')"
+    )
+
+
+def _pg_reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple[int, tuple | None]:
+    """One page of reminders as one statement: the claims (keyset after ``after``), their
+    recipients and the notification rows never leave the database."""
+    from accounts.models import User
+    from partners.models import Membership
+
+    if spec["to"] == "partner":
+        recipients = f"""
+            SELECT p.id, p.due_kind, p.iso, m.user_id FROM page p
+            JOIN {Membership._meta.db_table} m ON m.partner_id = p.partner_id
+            JOIN {User._meta.db_table} u ON u.id = m.user_id AND u.is_active"""  # noqa: S608 (our table names)
+    else:
+        recipients = """
+            SELECT p.id, p.due_kind, p.iso, r.user_id FROM page p
+            CROSS JOIN LATERAL unnest(
+                CASE WHEN p.assignee_id IS NULL THEN %(leads)s::bigint[] ELSE ARRAY[p.assignee_id] END
+            ) AS r(user_id)"""
+    rows = _pg_execute(
+        f"""
+        WITH page AS (
+            SELECT c.id, c.due_at, c.due_kind, c.assignee_id, c.partner_id, {_pg_iso("c.due_at")} AS iso
+            FROM {Claim._meta.db_table} c
+            WHERE c.status = ANY(%(statuses)s) AND c.due_kind = ANY(%(due_kinds)s)
+                AND c.due_at > %(lo)s AND c.due_at <= %(hi)s
+                AND (c.due_at, c.id) > (%(after_due)s, %(after_id)s)
+            ORDER BY c.due_at, c.id
+            LIMIT %(chunk)s
+        ), recipients AS ({recipients}
+        ), inserted AS (
+            INSERT INTO {Notification._meta.db_table}
+                (recipient_id, claim_id, kind, data, dedupe_key, created_at, email_state, email_attempts, email_error)
+            SELECT r.user_id, r.id, %(kind)s, jsonb_build_object('due_at', r.iso, 'due_kind', r.due_kind),
+                'reminder:' || r.due_kind || ':' || r.id || ':' || r.iso || ':' || r.user_id,
+                %(created_at)s, %(pending)s, 0, ''
+            FROM recipients r
+            ORDER BY r.id, r.user_id  -- claim order, as insert_notifications
+            ON CONFLICT (dedupe_key) DO NOTHING
+        )
+        SELECT p.due_at, p.id, count(*) OVER () FROM page p ORDER BY p.due_at DESC, p.id DESC LIMIT 1
+        """,  # noqa: S608 (the table names are ours, every value a parameter)
+        {
+            "statuses": [str(x) for x in spec["statuses"]],
+            "due_kinds": [str(x) for x in spec["due_kinds"]],
+            "lo": lo,
+            "hi": hi,
+            "after_due": after[0] if after else lo,
+            "after_id": after[1] if after else 0,
+            "chunk": chunk,
+            "leads": list(leads),
+            "kind": spec["kind"],
+            "created_at": created_at,
+            "pending": EmailState.PENDING,
+        },
+    )
+    if not rows:
+        return 0, after
+    last_due, last_id, count = rows[0]
+    return count, (last_due, last_id)
+
+
+def _reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple[int, tuple | None]:
+    """Insert the reminders of one page of claims (keyset after ``after``: ``(due_at, id)``);
+    returns how many claims it read and where the next page starts."""
+    if connection.vendor == "postgresql":
+        return _pg_reminder_page(spec, lo=lo, hi=hi, after=after, chunk=chunk, leads=leads, created_at=created_at)
+    qs = Claim.objects.filter(
+        status__in=spec["statuses"], due_kind__in=spec["due_kinds"], due_at__gt=lo, due_at__lte=hi
+    )
+    if after is not None:
+        qs = qs.filter(Q(due_at__gt=after[0]) | Q(due_at=after[0], id__gt=after[1]))
+    rows = list(
+        qs.order_by("due_at", "id").values_list("id", "due_at", "due_kind", "assignee_id", "partner_id")[:chunk]
+    )
+    members = _partner_members(row[4] for row in rows) if spec["to"] == "partner" else None
+    notes = []
+    for pk, due_at, kind, assignee_id, partner_id in rows:
+        iso = _iso(due_at)
+        data = {"due_at": iso, "due_kind": kind}
+        # The partner's members; else the assignee, or the review leads while nobody is assigned.
+        users = members.get(partner_id, ()) if members is not None else [assignee_id] if assignee_id else leads
+        for user_id in users:
+            notes.append((user_id, pk, spec["kind"], data, f"reminder:{kind}:{pk}:{iso}:{user_id}"))
+    insert_notifications(notes, created_at=created_at)
+    return len(rows), ((rows[-1][1], rows[-1][0]) if rows else after)
+
+
+def _reminders(spec, *, lo, hi, chunk, created_at, leads=()) -> int:
+    """Every page of reminders, each page in its own transaction; returns the claims seen."""
+    after = None
     seen = 0
-    for rows in _chunks(qs, ("id", "due_at", "due_kind", "assignee_id"), chunk):
-        notes = []
-        for pk, due_at, kind, assignee_id in rows:
+    while True:
+        with transaction.atomic():
+            count, after = _reminder_page(
+                spec, lo=lo, hi=hi, after=after, chunk=chunk, leads=leads, created_at=created_at
+            )
+            if count:
+                queue_outbox_flush()
+        seen += count
+        if count < chunk:
+            return seen
+
+
+def _escalation_notes(mine: list[tuple], leads: list[int], run: uuid.UUID) -> list[tuple]:
+    """The notification rows for the claims ``mine`` (``(id, due_at, due_kind, assignee_id)``
+    in deadline order) escalated by one transaction: one per recipient, a digest when it
+    names more than one claim."""
+    if leads:
+        groups = dict.fromkeys(leads, mine)
+    else:  # without any review lead the breach still reaches someone: the assignee
+        groups = {}
+        for row in mine:
+            if row[3]:
+                groups.setdefault(row[3], []).append(row)
+    notes = []
+    for user_id, claims in groups.items():
+        if len(claims) == 1:
+            pk, due_at, kind, _assignee = claims[0]
             iso = _iso(due_at)
             data = {"due_at": iso, "due_kind": kind}
-            for user_id in [assignee_id] if assignee_id else leads:
-                notes.append((user_id, pk, "reviewer_reminder", data, f"reminder:{kind}:{pk}:{iso}:{user_id}"))
-        _insert(notes, created_at)
-        seen += len(rows)
-    return seen
+            notes.append((user_id, pk, "escalation", data, f"escalation:{kind}:{pk}:{iso}:{user_id}"))
+            continue
+        data = {"count": len(claims), "claims": [row[0] for row in claims[:DIGEST_REFERENCES]]}
+        if not leads:
+            data["assigned"] = True  # the link goes to the recipient's own overdue claims
+        notes.append((user_id, None, "escalation", data, f"escalation:{run}:{user_id}"))
+    return notes
 
 
 def _escalations(*, lo, hi, leads, chunk, created_at) -> int:
+    """Mark every claim whose review deadline passed, and tell the leads in one digest per
+    transaction (at most ``DIGEST_LIMIT`` claims: in practice one per sweep)."""
     qs = Claim.objects.filter(status__in=REVIEW_WAITING, due_kind__in=REVIEW_DEADLINES, due_at__lte=hi)
     if lo is not None:
         qs = qs.filter(due_at__gt=lo)
-    seen = 0
-    for rows in _chunks(qs, ("id", "due_at", "due_kind", "assignee_id"), chunk):
-        notes = []
-        for pk, due_at, kind, assignee_id in rows:
-            iso = _iso(due_at)
-            data = {"due_at": iso, "due_kind": kind}
-            # Without any review lead the breach still reaches someone: the assignee.
-            for user_id in leads or ([assignee_id] if assignee_id else []):
-                notes.append((user_id, pk, "escalation", data, f"escalation:{kind}:{pk}:{iso}:{user_id}"))
-        _insert(notes, created_at)
-        seen += len(rows)
-    return seen
-
-
-def _partner_reminders(*, lo, hi, chunk, created_at) -> int:
-    qs = Claim.objects.filter(
-        status=Status.ACTION_REQUIRED, due_kind=DueKind.PARTNER_RESPONSE, due_at__gt=lo, due_at__lte=hi
-    )
-    seen = 0
-    for rows in _chunks(qs, ("id", "due_at", "partner_id"), chunk):
-        members = _partner_members(partner_id for _pk, _due, partner_id in rows)
-        notes = []
-        kind = DueKind.PARTNER_RESPONSE.value
-        for pk, due_at, partner_id in rows:
-            iso = _iso(due_at)
-            data = {"due_at": iso, "due_kind": kind}
-            for user_id in members.get(partner_id, ()):
-                notes.append((user_id, pk, "partner_reminder", data, f"reminder:{kind}:{pk}:{iso}:{user_id}"))
-        _insert(notes, created_at)
-        seen += len(rows)
-    return seen
+    pages = _chunks(qs, ("id", "due_at", "due_kind", "assignee_id"), chunk)
+    escalated = 0
+    more = True
+    while more:
+        more = False
+        with transaction.atomic():
+            run = uuid.uuid4()
+            mine = []
+            for rows in pages:
+                keys = {f"escalation:{row[2]}:{row[0]}:{_iso(row[1])}": row for row in rows}
+                marked = claim_marks([(key, row[0]) for key, row in keys.items()], run=run, created_at=created_at)
+                mine.extend(row for key, row in keys.items() if key in marked)
+                if len(mine) >= DIGEST_LIMIT:
+                    more = True
+                    break
+            if mine:
+                insert_notifications(_escalation_notes(mine, leads, run), created_at=created_at)
+                queue_outbox_flush()
+        escalated += len(mine)
+    return escalated
 
 
 def _close_dispute_windows(*, lo, hi, chunk, created_at) -> int:
@@ -208,27 +405,14 @@ def _close_dispute_windows(*, lo, hi, chunk, created_at) -> int:
         qs = qs.filter(dispute_until__gt=lo)
     closed = 0
     for rows in _chunks(qs, ("id", "dispute_until", "partner_id"), chunk, order="dispute_until"):
-        run = uuid.uuid4()
         keys = {f"dispute_window_closed:{pk}:{_iso(until)}": (pk, until, partner_id) for pk, until, partner_id in rows}
         with transaction.atomic():
-            SweepMark.objects.bulk_create(
-                [SweepMark(key=key, claim_id=pk, run=run, created_at=created_at) for key, (pk, _u, _p) in keys.items()],
-                ignore_conflicts=True,
-                batch_size=INSERT_BATCH,
-            )
+            marked = claim_marks([(key, row[0]) for key, row in keys.items()], run=uuid.uuid4(), created_at=created_at)
             # The marks this run inserted are its to handle; a concurrent run skipped them.
-            mine = [
-                keys[k] for k in SweepMark.objects.filter(key__in=list(keys), run=run).values_list("key", flat=True)
-            ]
+            mine = [row for key, row in keys.items() if key in marked]
             if not mine:
                 continue
-            Comment.objects.bulk_create(
-                [
-                    Comment(claim_id=pk, kind=CommentKind.SYSTEM, code="dispute_window_closed", created_at=created_at)
-                    for pk, _until, _partner in mine
-                ],
-                batch_size=INSERT_BATCH,
-            )
+            _system_comments([pk for pk, _until, _partner in mine], "dispute_window_closed", created_at=created_at)
             members = _partner_members(partner_id for _pk, _until, partner_id in mine)
             notes = [
                 (
@@ -302,14 +486,19 @@ def run_sla_sweep(*, now=None, chunk_size: int | None = None, full: bool = False
     result = {}
     with deferred_outbox_flush():
         leads = review_lead_ids()
-        result["reviewer_reminders"] = _reviewer_reminders(
-            lo=since("reviewer_until", now), hi=reviewer_until, leads=leads, chunk=chunk, created_at=created_at
+        result["reviewer_reminders"] = _reminders(
+            REVIEWER_REMINDER,
+            lo=since("reviewer_until", now),
+            hi=reviewer_until,
+            leads=leads,
+            chunk=chunk,
+            created_at=created_at,
         )
         result["escalations"] = _escalations(
             lo=since("checked_until"), hi=now, leads=leads, chunk=chunk, created_at=created_at
         )
-        result["partner_reminders"] = _partner_reminders(
-            lo=since("partner_until", now), hi=partner_until, chunk=chunk, created_at=created_at
+        result["partner_reminders"] = _reminders(
+            PARTNER_REMINDER, lo=since("partner_until", now), hi=partner_until, chunk=chunk, created_at=created_at
         )
         result["dispute_windows_closed"] = _close_dispute_windows(
             lo=since("checked_until", now - DISPUTE_LOOKBACK), hi=now, chunk=chunk, created_at=created_at

@@ -12,7 +12,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 KINDS = (
     "comment",
@@ -77,6 +80,23 @@ SENTENCES = {
     "poe_added": _("The partner added proof of execution to claim %(ref)s."),
     "dispute_window_closed": _("The 30-day dispute window of claim %(ref)s closed. To claim again, file a new claim."),
 }
+# An escalation digest (notifications.sweep: the claims one sweep found past their review
+# deadline, for one lead): "count" claims, the first few of them named in "claims".
+DIGEST_SUBJECT = ngettext_lazy(
+    "Deadline missed: %(number)s claim",
+    "Deadlines missed: %(number)s claims",
+    "count",
+)
+DIGEST_SENTENCE = ngettext_lazy(
+    "%(number)s claim missed its review deadline: %(refs)s.",
+    "%(number)s claims missed their review deadline: %(refs)s.",
+    "count",
+)
+DIGEST_SENTENCE_MORE = ngettext_lazy(
+    "%(number)s claim missed its review deadline, among them %(refs)s.",
+    "%(number)s claims missed their review deadline, among them %(refs)s.",
+    "count",
+)
 FALLBACK_SENTENCE = _("There is news on claim %(ref)s.")
 FALLBACK_SUBJECT = _("News on %(ref)s")
 
@@ -116,6 +136,28 @@ def _values(n) -> dict:
     }
 
 
+def is_digest(n) -> bool:
+    """An escalation naming several claims (``data["count"]``) rather than one claim."""
+    return n.kind == "escalation" and isinstance((n.data or {}).get("count"), int)
+
+
+def _digest_values(n) -> dict:
+    data = n.data or {}
+    count = data["count"]
+    refs = [claim_reference(pk) for pk in data.get("claims", []) if isinstance(pk, int)]
+    return {"count": count, "number": formats.number_format(count, force_grouping=True), "refs": ", ".join(refs)}
+
+
+def _digest_template(n, values: dict):
+    named = len((n.data or {}).get("claims", []))
+    return DIGEST_SENTENCE_MORE if values["count"] > named else DIGEST_SENTENCE
+
+
+def _digest_sentence(n) -> str:
+    values = _digest_values(n)
+    return _digest_template(n, values) % values
+
+
 def _format(template, values: dict) -> str:
     try:
         return str(template) % values
@@ -125,6 +167,8 @@ def _format(template, values: dict) -> str:
 
 def notification_sentence(n) -> str:
     """The human sentence for one notification, in the active language."""
+    if is_digest(n):
+        return _digest_sentence(n)
     data = n.data or {}
     key = n.kind
     if n.kind == "decision":
@@ -136,6 +180,8 @@ def notification_sentence(n) -> str:
 
 
 def notification_subject(n) -> str:
+    if is_digest(n):
+        return DIGEST_SUBJECT % _digest_values(n)
     return _format(SUBJECTS.get(n.kind, FALLBACK_SUBJECT), _values(n))
 
 
@@ -156,6 +202,46 @@ def claim_path(claim_id, *, for_reviewer: bool) -> str:
     if for_reviewer:
         return _reverse_first([("review:claim", [claim_id]), ("review:queue", [])])
     return _reverse_first([("claims:detail", [claim_id]), ("claims:list", [])])
+
+
+def overdue_queue_path(*, assigned_to_me: bool = False) -> str:
+    """The review queue filtered on claims past their deadline (``review.filters``)."""
+    from review.filters import ME, OVERDUE
+
+    try:
+        path = reverse("review:queue")
+    except NoReverseMatch:
+        return reverse("notifications:list")
+    query = {"sla": OVERDUE, **({"assigned": ME} if assigned_to_me else {})}
+    return f"{path}?{urlencode(query)}"
+
+
+def notification_path(n, *, for_reviewer: bool) -> str:
+    """Where a notification takes its reader: a digest to the overdue claims in the queue,
+    anything about one claim to that claim, the rest nowhere ("")."""
+    if is_digest(n):
+        return overdue_queue_path(assigned_to_me=bool((n.data or {}).get("assigned")))
+    return claim_path(n.claim_id, for_reviewer=for_reviewer) if n.claim_id else ""
+
+
+def digest_claims(n, *, for_reviewer: bool) -> list[tuple[str, str]]:
+    """A digest's named claims as ``(reference, path)``; empty for any other notification."""
+    if not is_digest(n):
+        return []
+    ids = [pk for pk in (n.data or {}).get("claims", []) if isinstance(pk, int)]
+    return [(claim_reference(pk), claim_path(pk, for_reviewer=for_reviewer)) for pk in ids]
+
+
+def digest_sentence_html(n, *, for_reviewer: bool, absolute_urls: bool = False) -> str:
+    """A digest's sentence as HTML with each named claim a link (every part escaped)."""
+    marker = "\ue000"  # a private-use character: stands for the references while escaping
+    values = _digest_values(n)
+    sentence = str(_digest_template(n, values) % {**values, "refs": marker})
+    links = [
+        format_html('<a href="{}">{}</a>', absolute(path) if absolute_urls else path, ref)
+        for ref, path in digest_claims(n, for_reviewer=for_reviewer)
+    ]
+    return mark_safe(escape(sentence).replace(marker, ", ".join(links)))  # noqa: S308 (escaped above)
 
 
 def reclaim_path(n) -> str:

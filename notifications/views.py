@@ -12,16 +12,29 @@ from claims.access import get_claim_for_reviewer
 from notifications.models import Notification
 from notifications.recheck import CLAIMABLE_NOW, ENDED, SKIPPED, recheck_claim
 from notifications.services import notification_mark_read
-from notifications.texts import claim_path, notification_sentence, reclaim_path
+from notifications.texts import (
+    claim_path,
+    digest_sentence_html,
+    is_digest,
+    notification_path,
+    notification_sentence,
+    reclaim_path,
+)
 
 PAGE_SIZE = 50
 
 
 def _item(n: Notification, *, for_reviewer: bool) -> dict:
+    """One list entry: the sentence linking to its claim; a digest names its claims (each a
+    link) and offers the queue's overdue claims."""
+    digest = is_digest(n)
+    path = notification_path(n, for_reviewer=for_reviewer)
     return {
         "n": n,
         "text": notification_sentence(n),
-        "url": claim_path(n.claim_id, for_reviewer=for_reviewer) if n.claim_id else "",
+        "html": digest_sentence_html(n, for_reviewer=for_reviewer) if digest else "",
+        "url": "" if digest else path,
+        "queue_url": path if digest else "",
         "reclaim_url": "" if for_reviewer else reclaim_path(n),
     }
 

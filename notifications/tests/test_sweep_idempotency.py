@@ -8,7 +8,7 @@ import pytest
 from claims.models import Claim, Status
 from claims.tests.factories import ClaimFactory, SubscriptionFactory
 from notifications import sweep
-from notifications.models import JobRun, Notification
+from notifications.models import JobRun, Notification, SweepMark
 from notifications.sweep import run_sla_sweep
 from notifications.tests.helpers import local, set_deadline, under_review
 
@@ -46,22 +46,23 @@ def test_twice_gives_the_same_rows(due_claims):
 
 
 def test_crash_half_way_then_rerun_loses_nothing_doubles_nothing(due_claims, monkeypatch):
-    real_insert = sweep._insert
+    real_page = sweep._reminder_page
     calls = {"n": 0}
 
-    def dies_on_third_chunk(rows, created_at):
+    def dies_on_third_chunk(spec, **kwargs):
         calls["n"] += 1
+        result = real_page(spec, **kwargs)
         if calls["n"] == 3:
-            raise RuntimeError("worker killed")
-        real_insert(rows, created_at)
+            raise RuntimeError("worker killed")  # after the insert, before the commit
+        return result
 
-    monkeypatch.setattr(sweep, "_insert", dies_on_third_chunk)
+    monkeypatch.setattr(sweep, "_reminder_page", dies_on_third_chunk)
     with pytest.raises(RuntimeError):
         run_sla_sweep(now=NOW, chunk_size=1)
     assert Notification.objects.filter(kind="reviewer_reminder").count() == 2  # two chunks committed
     assert not JobRun.objects.filter(name="sla_sweep").exists()  # not a success: cursors not moved
 
-    monkeypatch.setattr(sweep, "_insert", real_insert)
+    monkeypatch.setattr(sweep, "_reminder_page", real_page)
     run_sla_sweep(now=NOW + dt.timedelta(minutes=2), chunk_size=1)
     assert Notification.objects.filter(kind="reviewer_reminder").count() == 5
     assert len({n.claim_id for n in Notification.objects.filter(kind="reviewer_reminder")}) == 5
@@ -84,5 +85,7 @@ def test_cursor_keeps_steady_state_small(due_claims, lead):
     assert run_sla_sweep(now=NOW)["escalations"] == 5
     # The next run looks only at deadlines that passed since (minus the margin), not the backlog.
     assert run_sla_sweep(now=NOW + dt.timedelta(minutes=2))["escalations"] == 0
-    assert Notification.objects.filter(kind="escalation").count() == 5
+    digest = Notification.objects.get(kind="escalation")  # one digest for the lead, naming all five
+    assert digest.data == {"count": 5, "claims": [c.pk for c in due_claims]}
+    assert SweepMark.objects.filter(key__startswith="escalation:").count() == 5
     assert all(c.status == Status.UNDER_REVIEW for c in Claim.objects.all())

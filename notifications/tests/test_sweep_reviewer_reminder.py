@@ -76,3 +76,38 @@ def test_a_new_deadline_reminds_again(draft, contoso_admin, reviewer1, lead):
     set_deadline(claim, later)
     run_sla_sweep(now=local(2027, 1, 7, 10, 0))
     assert reminders().count() == 2
+
+
+def test_keys_written_by_postgresql_match_python(postgres_required):
+    """On PostgreSQL the reminder keys are written in SQL: the same text as ``_iso`` writes, so
+    a key written by either side is found by the other."""
+    from django.db import connection
+
+    from notifications.sweep import _iso, _pg_iso
+
+    moments = [
+        local(2026, 12, 28, 10, 0),
+        local(2026, 3, 29, 2, 30),  # the spring-forward gap in Stockholm
+        local(2026, 10, 25, 2, 30),
+        dt.datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(2027, 1, 1, 0, 0, 0, 1, tzinfo=dt.UTC),
+        dt.datetime(2026, 6, 1, 12, 0, 0, 120000, tzinfo=dt.UTC),
+    ]
+    with connection.cursor() as cursor:
+        for moment in moments:
+            cursor.execute(f"SELECT {_pg_iso('t')} FROM (SELECT %s::timestamptz AS t) AS moment", [moment])  # noqa: S608
+            assert cursor.fetchone()[0] == _iso(moment)
+
+
+def test_without_leads_an_unassigned_claim_reminds_nobody_and_an_assigned_one_its_assignee(
+    draft, contoso_admin, reviewer1
+):
+    from claims.services import claim_assign
+
+    claim = set_deadline(submitted(draft, contoso_admin), DEADLINE)
+    run_sla_sweep(now=REMIND_AT)
+    assert not reminders().exists()
+
+    claim_assign(claim=claim, user=reviewer1, assignee=reviewer1)
+    run_sla_sweep(now=REMIND_AT, full=True)
+    assert list(reminders().values_list("recipient_id", flat=True)) == [reviewer1.pk]

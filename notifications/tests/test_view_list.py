@@ -80,6 +80,14 @@ def test_every_kind_reads_as_a_sentence(client, draft, contoso_admin, kind, data
     assert escape(sentence) in body
 
 
+def test_an_escalation_digest_links_its_claims_and_the_overdue_queue(client, draft, lead):
+    notify_users(user_ids=[lead.pk], kind="escalation", data={"count": 12, "claims": [draft.pk]})
+    body = login(client, lead).get(URL).content.decode()
+    link = f'<a href="/review/claims/{draft.pk}/">{draft.reference}</a>'
+    assert f"12 claims missed their review deadline, among them {link}." in body
+    assert 'href="/review/?sla=overdue"' in body and "Open the overdue claims" in body
+
+
 def test_constant_number_of_queries(client, draft, contoso_admin):
     login(client, contoso_admin)
     notify_users(user_ids=[contoso_admin.pk], kind="comment", claim=draft)
