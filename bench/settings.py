@@ -25,7 +25,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
 # Redis the queue is drawn on every request.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "lib.redis_cache.ReusingRedisCache",
         "LOCATION": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
     }
 }

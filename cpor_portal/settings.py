@@ -126,7 +126,7 @@ REDIS_URL = env_str("REDIS_URL")
 # queues (CI sets it; by default the cache shares REDIS_URL).
 REDIS_CACHE_URL = env_str("REDIS_CACHE_URL") or REDIS_URL
 if REDIS_CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "lib.redis_cache.ReusingRedisCache", "LOCATION": REDIS_CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long a drawn queue page is kept (review/views.py). Any claim change makes a new cache

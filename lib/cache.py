@@ -91,3 +91,28 @@ def bump_generation(name: str) -> None:
     stored under the first new token; the second one makes it unreachable too."""
     _new_generation(name)
     transaction.on_commit(lambda: _new_generation(name))
+
+
+def cache_get_current(key: str, names: tuple[str, ...]):
+    """One round trip: the value stored under ``key`` by ``cache_set_current`` if it was stored
+    under the current generations of ``names``, and those generations (``None`` when one is
+    unknown or the cache unreachable: then store nothing)."""
+    generation_keys = [_generation_key(name) for name in names]
+    try:
+        found = cache.get_many([key, *generation_keys])
+    except Exception:
+        log.warning("cache unreachable: get %s", key, exc_info=True)
+        return None, None
+    current = tuple(found.get(k) for k in generation_keys)
+    if None in current:
+        return None, None
+    stored = found.get(key)
+    if stored is not None and stored[0] == current:
+        return stored[1], current
+    return None, current
+
+
+def cache_set_current(key: str, generations: tuple, value, timeout: int) -> None:
+    """Store ``value`` as drawn under ``generations`` (as returned by ``cache_get_current``
+    before drawing: a change while drawing makes the entry stale at once)."""
+    cache_set(key, (generations, value), timeout)

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +32,7 @@ from claims import services
 from claims.access import get_claim_for_reviewer, require_reviewer_or_403
 from claims.errors import ClaimChanged, ClaimError
 from claims.models import CLAIMS_GENERATION, OPEN_STATUSES, QUEUE_STATUSES, Claim, PoeFile, Status
-from lib.cache import cache_generations, cache_get_many, cache_set_many
+from lib.cache import cache_generations, cache_get_current, cache_get_many, cache_set_current, cache_set_many
 from partners.models import PARTNERS_GENERATION
 from review import selectors
 from review.checks import run_checks
@@ -94,7 +95,7 @@ def _cache_key(kind: str, request, pairs) -> str:
     (the "You" label, a lead's bulk actions) and the query."""
     digest = hashlib.sha256(urlencode(sorted(pairs)).encode()).hexdigest()[:32]
     user = request.user
-    who = f"{user.pk}.{int(user.is_review_lead)}" if kind == "table" else "any"
+    who = "any" if kind == "filters" else f"{user.pk}.{int(user.is_review_lead)}"
     return f"queue:{kind}:{translation.get_language()}:{timezone.get_current_timezone_name()}:{who}:{digest}"
 
 
@@ -164,6 +165,7 @@ def _queue_fragments(request, params, *, filters: bool) -> dict:
 
 
 def _queue_context(request, params, *, notice=None, filters=False) -> dict:
+    """The queue page's context: its fragments (``filters`` for a whole page) and links."""
     fragments = _queue_fragments(request, params, filters=filters)
     table_html, bad_cursor = fragments["table"]
     return {
@@ -187,14 +189,43 @@ def queue(request):
     """Claims awaiting Microsoft, most urgent deadline first, filtered and paged by cursor."""
     require_reviewer_or_403(request.user)
     partial = request.htmx and not request.htmx.history_restore_request
-    context = _queue_context(request, request.GET, filters=not partial)
-    if partial:
-        response = render(request, "review/queue.html#results", context)
-        # The canonical URL of what is shown (no empty fields), for bookmarks and Back.
-        cursor = "" if context["bad_cursor"] else request.GET.get("cursor", "")
-        response["HX-Push-Url"] = _queue_url(request.GET, cursor=cursor)
-        return response
-    return render(request, "review/queue.html", context)
+    if not partial:
+        return _queue_page(request)
+    context = _queue_context(request, request.GET)
+    response = render(request, "review/queue.html#results", context)
+    # The canonical URL of what is shown (no empty fields), for bookmarks and Back.
+    cursor = "" if context["bad_cursor"] else request.GET.get("cursor", "")
+    response["HX-Push-Url"] = _queue_url(request.GET, cursor=cursor)
+    return response
+
+
+# The CSRF tokens in a drawn page (the forms' hidden inputs and htmx's header on <body>): a
+# cached page holds a placeholder instead, filled with this request's token when served.
+CSRF_IN_PAGE = re.compile(
+    r'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(?=")|(?<="X-CSRFToken": ")[A-Za-z0-9]{64}(?=")'
+)
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
+def _queue_page(request):
+    """The whole queue page, kept like its fragments: per reader, language, query, unread count
+    and the claims and partners generations, for ``QUEUE_CACHE_SECONDS``. One cache round trip
+    when nothing changed. Never while a flash message waits to be shown (it would be lost or
+    shown twice); the CSRF token is this request's."""
+    seconds = settings.QUEUE_CACHE_SECONDS
+    if not seconds or len(messages.get_messages(request)):
+        return render(request, "review/queue.html", _queue_context(request, request.GET, filters=True))
+    pairs = [*_clean_params(request.GET), ("cursor", request.GET.get("cursor", "")[:500])]
+    key = f"{_cache_key('page', request, pairs)}:{request.user.unread_notifications}"
+    page, generations = cache_get_current(key, (CLAIMS_GENERATION, PARTNERS_GENERATION))
+    if page is not None:
+        return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+    response = render(request, "review/queue.html", _queue_context(request, request.GET, filters=True))
+    if generations is not None:
+        page, tokens = CSRF_IN_PAGE.subn(CSRF_PLACEHOLDER, response.content.decode())
+        if tokens:
+            cache_set_current(key, generations, page, seconds)
+    return response
 
 
 def _parse_selection(values) -> list[tuple[int, int]]:
