@@ -221,7 +221,8 @@ def case_definitions(facts: dict) -> list[dict]:
     ]
     try:
         url = reverse("arbitration:case", args=[facts["case"]])
-        cases.insert(6, {"name": "arbitration_side_by_side", "user": "reviewer1", "url": url})
+        after = next(i for i, case in enumerate(cases) if case["name"] == "review_screen") + 1
+        cases.insert(after, {"name": "arbitration_side_by_side", "user": "reviewer1", "url": url})
     except NoReverseMatch:
         pass
     return cases
@@ -576,7 +577,7 @@ def _ratios(results, http):
         q = by.get(case)
         if not q:
             continue
-        for anchor in ("admin_changelist_stock", "admin_changelist_ours", "raw_sql"):
+        for anchor in ("admin_changelist_stock", "admin_changelist_ours"):
             if anchor in by and by[anchor]["median_ms"]:
                 out[f"{anchor} ÷ {label}, median"] = round(by[anchor]["median_ms"] / q["median_ms"], 2)
         if "raw_sql" in by:
