@@ -28,6 +28,7 @@ from arbitration.models import ArbitrationCase, CaseStatus
 from claims.access import require_reviewer_or_403
 from claims.errors import ClaimChanged, ClaimError
 from claims.models import Claim, PoeFile
+from lib.lookups import get_by_pk_or_404
 
 LIST_KEYS = ("q", "status", "activity", "assigned")
 
@@ -86,7 +87,7 @@ def _load(request, pk, *, lead=False) -> ArbitrationCase:
     require_reviewer_or_403(request.user)
     if lead and not request.user.is_review_lead:
         raise PermissionDenied
-    return get_object_or_404(selectors.case_queryset(), pk=pk)
+    return get_by_pk_or_404(selectors.case_queryset(), pk)
 
 
 def _ask(request) -> int | None:

@@ -8,9 +8,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from claims.models import Claim, Status
+from lib.lookups import get_by_pk_or_404
 
 
 def partner_membership_or_404(user):
@@ -25,7 +25,7 @@ def get_claim_for_partner(user, pk, *, write: bool = False, queryset=None) -> tu
     change it. With ``write=True`` a read-only member gets 403."""
     membership = partner_membership_or_404(user)
     qs = queryset if queryset is not None else Claim.objects.all()
-    claim = get_object_or_404(qs, pk=pk, partner_id=membership.partner_id)
+    claim = get_by_pk_or_404(qs, pk, partner_id=membership.partner_id)
     if write and not membership.can_write:
         raise PermissionDenied
     return claim, membership.can_write
@@ -37,7 +37,7 @@ def get_claim_for_reviewer(user, pk, *, lead: bool = False, queryset=None) -> Cl
     if not getattr(user, "is_reviewer", False) or (lead and not user.is_review_lead):
         raise PermissionDenied
     qs = queryset if queryset is not None else Claim.objects.all()
-    return get_object_or_404(qs.exclude(status=Status.EDITING), pk=pk)
+    return get_by_pk_or_404(qs.exclude(status=Status.EDITING), pk)
 
 
 def require_reviewer_or_403(user) -> None:
