@@ -134,6 +134,8 @@ else:
 # left") or a renamed partner can look. 0 turns the cache off. Off by default without Redis:
 # a per-process memory cache would not see another worker's changes.
 QUEUE_CACHE_SECONDS = env_int("QUEUE_CACHE_SECONDS", 60 if REDIS_CACHE_URL else 0, minimum=0)
+# How long the reviewers' dashboard figures are kept (the page shows "As of" their time).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

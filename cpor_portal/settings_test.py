@@ -16,3 +16,4 @@ AXES_ENABLED = True
 # wrote it. Its own tests (review/tests/test_queue_cache.py), the browser journeys and the load
 # test turn it on, as production has it.
 QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS") or 0)
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS") or 0)

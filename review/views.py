@@ -591,7 +591,16 @@ def poe_preview(request, pk, poe_id):
 @login_required
 @require_GET
 def dashboard(request):
+    """The figures are aggregates over every claim (0.2 s at 1,000,000 claims, 0.6 s with ten
+    weeks of 8,000 decisions a week), so they are computed at most once per
+    ``DASHBOARD_CACHE_SECONDS`` per language and time zone; the page says "As of" when."""
     require_reviewer_or_403(request.user)
-    context = dashboard_data()
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"dashboard:{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    context = cache_get_many([key]).get(key) if seconds else None
+    if context is None:
+        context = dashboard_data()
+        if seconds:
+            cache_set_many({key: context}, seconds)
     context["nav"] = "dashboard"
     return render(request, "review/dashboard.html", context)

@@ -130,3 +130,19 @@ def test_attainment_restarts_the_clock_on_revert(reviewer1, lead, draft, contoso
     services.claim_approve(claim=claim, user=reviewer1)
     this_week = dashboard.attainment(now, dashboard.week_starts(now))[-1]
     assert this_week[1:] == (1, 1)
+
+
+@pytest.mark.django_db
+def test_figures_are_kept_for_a_minute_per_language(client, lead, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    queue_claim()
+    login(client, lead)
+    with mock.patch("review.views.dashboard_data", wraps=dashboard.dashboard) as compute:
+        first = client.get(URL)
+        second = client.get(URL)
+        assert compute.call_count == 1
+        assert first.content.decode().split("<main")[1] == second.content.decode().split("<main")[1]
+        lead.language = "sv"
+        lead.save(update_fields=["language"])
+        assert 'lang="sv"' in client.get(URL).content.decode()
+        assert compute.call_count == 2
