@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from arbitration.models import ArbitrationCase, CaseStatus
+from audit.models import AuditEvent
 from claims import services
 from claims.demo import CASES, DEFAULT_PASSWORD, USERS, seed_bulk_claims
 from claims.errors import ValidationFailed
@@ -159,6 +160,16 @@ def test_claims_option_adds_exactly_that_many(seeded):
         assert not added.filter(**{f"{field}__gt": timezone.now()}).exists(), f"{field} in the future"
     queue = added.filter(status__in=QUEUE_STATUSES)
     assert queue.filter(due_at__lt=timezone.now()).exists() and queue.filter(due_at__gt=timezone.now()).exists()
+    # Each claim has the history of the steps its row records, at those times.
+    events = AuditEvent.objects.filter(claim__in=added)
+    assert events.filter(action="claims.claim.submitted").count() == added.exclude(submitted_at=None).count()
+    decided = added.exclude(decided_at=None)
+    decisions = events.filter(action__in=["claims.claim.approved", "claims.claim.rejected"])
+    assert decisions.count() == decided.count() and not decisions.filter(actor=None).exists()
+    rejected = decided.filter(status="rejected").first()
+    event = events.get(claim=rejected, action="claims.claim.rejected")
+    assert event.created_at == rejected.decided_at and event.reason_code == rejected.decision_reason
+    assert events.filter(action="claims.claim.withdrawn").count() == added.filter(status="withdrawn").count()
     # Additive: a second run adds as many again.
     seed("--claims", "500")
     assert Claim.objects.count() == before + 1000

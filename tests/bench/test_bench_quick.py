@@ -29,6 +29,8 @@ EXPECTED_CASES = {
     "review_screen",
     "arbitration_side_by_side",
     "partner_my_claims",
+    "dashboard",
+    "dashboard_drawn",
     "admin_changelist_ours",
     "admin_changelist_stock",
     "raw_sql",
