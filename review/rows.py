@@ -43,6 +43,7 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
     statuses = {value: escape(label) for value, label in Status.choices}
     activities = {value: escape(label) for value, label in Activity.choices}
     date_format = formats.get_format("SHORT_DATETIME_FORMAT")
+    clocks = {}  # the clock's words per (state, days left), for sla_clock_html
     me = user.pk
     out = []
     for claim in rows:
@@ -73,7 +74,7 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
             f"<td>{escape(claim.product_names or '—')}"
             f'<span class="sub">{activities.get(claim.activity, escape(claim.activity))}</span></td>'
             f'<td><span class="pill status-{escape(claim.status)}">{statuses.get(claim.status, "")}</span></td>'
-            f"<td>{sla_clock_html(claim, now=now, due_text=local)}{due}</td>"
+            f"<td>{sla_clock_html(claim, now=now, due_text=local, memo=clocks)}{due}</td>"
             f"<td>{assignee}</td>"
             "</tr>"
         )

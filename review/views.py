@@ -123,7 +123,7 @@ def _draw_filters(request, params) -> str:
     return render_to_string("review/queue.html#filters", {"filter": filterset})
 
 
-def _queue_fragments(request, params, *, filters: bool) -> dict:
+def _queue_fragments(request, params, *, filters: bool, generations: dict | None = None) -> dict:
     """The queue page's costly parts, cached for ``QUEUE_CACHE_SECONDS``:
 
     - ``table`` (the query and the rows), per reader, query and *claims generation*: any
@@ -140,7 +140,10 @@ def _queue_fragments(request, params, *, filters: bool) -> dict:
     if filters:
         wanted["filters"] = (PARTNERS_GENERATION, _clean_params(params))
     seconds = settings.QUEUE_CACHE_SECONDS
-    generations = cache_generations(*(name for name, _pairs in wanted.values())) if seconds else {}
+    if not seconds:
+        generations = {}
+    elif generations is None:  # (the whole-page lookup has just read them)
+        generations = cache_generations(*(name for name, _pairs in wanted.values()))
     keys = {
         part: f"{_cache_key(part, request, pairs)}:{generations[name]}"
         for part, (name, pairs) in wanted.items()
@@ -164,9 +167,9 @@ def _queue_fragments(request, params, *, filters: bool) -> dict:
     return result
 
 
-def _queue_context(request, params, *, notice=None, filters=False) -> dict:
+def _queue_context(request, params, *, notice=None, filters=False, generations=None) -> dict:
     """The queue page's context: its fragments (``filters`` for a whole page) and links."""
-    fragments = _queue_fragments(request, params, filters=filters)
+    fragments = _queue_fragments(request, params, filters=filters, generations=generations)
     table_html, bad_cursor = fragments["table"]
     return {
         **fragments["drawn"],
@@ -220,7 +223,9 @@ def _queue_page(request):
     page, generations = cache_get_current(key, (CLAIMS_GENERATION, PARTNERS_GENERATION))
     if page is not None:
         return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
-    response = render(request, "review/queue.html", _queue_context(request, request.GET, filters=True))
+    known = dict(zip((CLAIMS_GENERATION, PARTNERS_GENERATION), generations, strict=True)) if generations else None
+    context = _queue_context(request, request.GET, filters=True, generations=known)
+    response = render(request, "review/queue.html", context)
     if generations is not None:
         page, tokens = CSRF_IN_PAGE.subn(CSRF_PLACEHOLDER, response.content.decode())
         if tokens:

@@ -26,38 +26,42 @@ def sla_clock(context, claim, for_reviewer=True):
     return sla_clock_html(claim, now=context.get("now"), for_reviewer=for_reviewer)
 
 
-def sla_clock_html(claim, *, now=None, for_reviewer=True, due_text=None):
+def sla_clock_html(claim, *, now=None, for_reviewer=True, due_text=None, memo=None):
     """The clock's markup (also drawn by ``review.rows`` for the queue, which passes the
-    deadline it has already formatted as ``due_text``)."""
+    deadline it has already formatted as ``due_text``, and a ``memo`` dict shared by the
+    table's rows: the translated texts depend only on the state and the days left)."""
     info = sla_info(claim, now=now, for_reviewer=for_reviewer)
     if info.state == NONE:
         return mark_safe('<span class="sla sla-none muted">—</span>')  # noqa: S308 (constant)
-    if info.state == PAUSED:
-        text = _("Paused")
-        if info.days_left is not None:
-            text = ngettext("Paused · %(n)d day left", "Paused · %(n)d days left", info.days_left) % {
-                "n": info.days_left
-            }
-    elif info.state == OVERDUE:
-        late = abs(info.days_left or 0)
-        text = (
-            ngettext("Overdue by %(n)d business day", "Overdue by %(n)d business days", late) % {"n": late}
-            if late
-            else _("Overdue")
-        )
-    elif info.days_left == 0:
-        text = _("Due within a business day")
-    else:
-        text = ngettext("%(n)d business day left", "%(n)d business days left", info.days_left) % {"n": info.days_left}
+    memo = {} if memo is None else memo
+    words = memo.get((info.state, info.days_left))
+    if words is None:
+        words = memo[(info.state, info.days_left)] = (_sla_text(info), _("Due"), info.label)
+    text, due_word, label = words
     due = due_text or formats.date_format(timezone.localtime(info.due_at), "SHORT_DATETIME_FORMAT")
     return format_html(
         '<span class="sla sla-{}" title="{}: {}"><span class="visually-hidden">{}: </span>{}</span>',
         info.state,
-        _("Due"),
+        due_word,
         due,
-        info.label,
+        label,
         text,
     )
+
+
+def _sla_text(info) -> str:
+    if info.state == PAUSED:
+        if info.days_left is None:
+            return _("Paused")
+        return ngettext("Paused · %(n)d day left", "Paused · %(n)d days left", info.days_left) % {"n": info.days_left}
+    if info.state == OVERDUE:
+        late = abs(info.days_left or 0)
+        if not late:
+            return _("Overdue")
+        return ngettext("Overdue by %(n)d business day", "Overdue by %(n)d business days", late) % {"n": late}
+    if info.days_left == 0:
+        return _("Due within a business day")
+    return ngettext("%(n)d business day left", "%(n)d business days left", info.days_left) % {"n": info.days_left}
 
 
 @register.filter
