@@ -18,6 +18,7 @@ from claims.tests.factories import (
     reviewer,
 )
 from partners.models import Role
+from tests.helpers import needs_service
 
 
 @pytest.fixture(autouse=True)
@@ -151,24 +152,6 @@ def draft(contoso_mpn, contoso_admin, subscription, dynamics_sales):
 def csrf_client():
     """A client that enforces CSRF checks, as a browser would meet them."""
     return Client(enforce_csrf_checks=True)
-
-
-def login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-def needs_service(env_var: str, what: str) -> str:
-    """The URL of a real service a test needs. Skips with a clear reason when the variable is
-    unset — except on CI (``CPOR_REQUIRE_SERVICES=1``), where a missing service fails."""
-    import os
-
-    value = os.environ.get(env_var)
-    if not value:
-        if os.environ.get("CPOR_REQUIRE_SERVICES"):
-            pytest.fail(f"{env_var} is not set but CPOR_REQUIRE_SERVICES=1: {what} is required here")
-        pytest.skip(f"{env_var} is not set: this test needs {what}")
-    return value
 
 
 @pytest.fixture

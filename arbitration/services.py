@@ -10,7 +10,6 @@ owner (the database's ``claim_one_owner_per_key`` constraint holds it too).
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
@@ -39,6 +38,7 @@ from claims.services import (
     require_reviewer,
     system_comment,
 )
+from lib import clock
 from lib.locks import lock_association_key
 from notifications.services import notify_partner
 
@@ -105,7 +105,7 @@ def arbitration_claim_left(*, claim: Claim, actor) -> None:
     has_incumbent = Status.APPROVED in statuses
     if open_count == 0 or (open_count == 1 and not has_incumbent):
         case.status = CaseStatus.DECIDED
-        case.decided_at = timezone.now()
+        case.decided_at = clock.now()
         case.decision_reason = str(_("Closed: no competing claims left."))
         case.version += 1
         case.save(update_fields=["status", "decided_at", "decision_reason", "version"])
@@ -169,7 +169,7 @@ def arbitration_award(
         _approve_locked(chosen, actor=user, message="", data=data)
     case.status = CaseStatus.DECIDED
     case.winner = chosen
-    case.decided_at = timezone.now()
+    case.decided_at = clock.now()
     case.decided_by = user
     case.decision_reason = reason.strip()
     case.version = F("version") + 1

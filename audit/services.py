@@ -1,6 +1,5 @@
-from django.utils import timezone
-
 from audit.models import AuditEvent
+from lib import clock
 
 # Keys whose values never reach the log (masked, as in pretix's log entries).
 _SECRET_KEYS = {"password", "token", "secret"}
@@ -32,5 +31,5 @@ def audit_record(
         to_status=to_status,
         reason_code=reason_code,
         data=_mask(data or {}),
-        created_at=at or timezone.now(),
+        created_at=at or clock.now(),
     )

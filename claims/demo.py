@@ -32,8 +32,8 @@ from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
 from arbitration.services import arbitration_award
 from audit.models import AuditEvent
 from claims import services
+from claims.cache import claims_changed
 from claims.models import (
-    CLAIMS_GENERATION,
     Activity,
     Claim,
     Comment,
@@ -53,7 +53,6 @@ from directory.models import (
     TenantDomain,
 )
 from lib.business_days import business_days_after, is_business_day
-from lib.cache import bump_generation
 from notifications.models import EmailState, Notification
 from partners.models import Membership, Mpn, Partner, PartnerType, Role
 
@@ -1763,5 +1762,5 @@ def seed_bulk_claims(count: int, *, rebuild_indexes: bool | None = None) -> Bulk
         else:
             _insert_claims(count, pool, rng, now)
             _bulk_history(after_id=before)
-        bump_generation(CLAIMS_GENERATION)  # COPY passes by the ORM: cached queue pages go
+        claims_changed()  # COPY passes by the ORM: cached queue pages go
     return BulkResult(claims=count, seconds=time.perf_counter() - started)

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.cache import claims_changed
 from directory.models import SolutionArea
-from lib.cache import bump_generation
 from lib.nodelete import NoDeleteModel, NoDeleteQuerySet
 
 
@@ -99,27 +99,28 @@ class EndReason(models.TextChoices):
     DISPLACED_BY_COMPETING_CLAIM = "displaced_by_competing_claim", _("Awarded to a competing claim")
 
 
-# The cache generation of everything drawn from claims (the review queue's pages).
-CLAIMS_GENERATION = "claims"
-
-
 class ClaimQuerySet(NoDeleteQuerySet):
-    """Every bulk write to claims starts a new cache generation, as ``Claim.save`` does: the
-    queue's cached pages never outlive a change, whichever path made it."""
+    """Every bulk write to claims goes through ``claims.cache.claims_changed``, as
+    ``Claim.save`` does: cached pages never outlive a change, whichever path made it."""
 
     def update(self, **kwargs):
+        # A change of status moves the partners' status strips: find whose, before the update.
+        partners = self.order_by().values_list("partner_id", flat=True).distinct() if "status" in kwargs else ()
+        partner_ids = list(partners)
         rows = super().update(**kwargs)
-        bump_generation(CLAIMS_GENERATION)
+        claims_changed(partner_ids=partner_ids)
         return rows
 
-    def bulk_create(self, *args, **kwargs):
-        created = super().bulk_create(*args, **kwargs)
-        bump_generation(CLAIMS_GENERATION)
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        claims_changed(partner_ids={obj.partner_id for obj in objs})
         return created
 
-    def bulk_update(self, *args, **kwargs):
-        rows = super().bulk_update(*args, **kwargs)
-        bump_generation(CLAIMS_GENERATION)
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        claims_changed(partner_ids={obj.partner_id for obj in objs} if "status" in fields else ())
         return rows
 
 
@@ -285,7 +286,9 @@ class Claim(NoDeleteModel):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        bump_generation(CLAIMS_GENERATION)
+        update_fields = kwargs.get("update_fields")
+        moved = update_fields is None or "status" in update_fields  # created, or a new status
+        claims_changed(partner_ids=[self.partner_id] if moved else ())
 
     @property
     def reference(self) -> str:

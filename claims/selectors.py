@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from claims.cache import status_counts_key
 from claims.filters import ClaimFilter
 from claims.models import (
     ACTIVITIES_BY_AREA,
@@ -89,15 +90,11 @@ def claim_list(*, partner, params) -> tuple[ClaimFilter, ClaimPage]:
     return filterset, ClaimPage(rows=rows[:PAGE_SIZE], page=page, has_next=has_next, has_previous=page > 1, sort=sort)
 
 
-def status_counts_cache_key(partner_id) -> str:
-    return f"claims:status-counts:{partner_id}"
-
-
 def status_counts(*, partner) -> list[tuple[str, str, int]]:
     """``(status, label, count)`` for every status, from one GROUP BY query. A large partner
     has hundreds of thousands of claims, so the counts are cached; every status change of the
-    partner's claims drops the cache entry (claims.services._transition), so they stay exact."""
-    key = status_counts_cache_key(partner.pk)
+    partner's claims drops the cache entry (claims.cache.claims_changed), so they stay exact."""
+    key = status_counts_key(partner.pk)
     counts = cache_get(key)
     if counts is None:
         counts = dict(

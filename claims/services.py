@@ -16,7 +16,6 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
@@ -36,8 +35,8 @@ from claims.models import (
     Status,
 )
 from claims.validation import ClaimInput, validate_claim
+from lib import clock
 from lib.business_days import business_days_after, business_days_between
-from lib.cache import cache_delete
 from lib.locks import lock_association_key
 from notifications.services import notify_partner, notify_users
 
@@ -133,7 +132,6 @@ def _transition(claim: Claim, to: str, *, actor, action: str, fields=(), reason_
     from_status = claim.status
     claim.status = to
     _save(claim, set(fields) | {"status"})
-    _forget_status_counts(claim.partner_id)
     audit_record(
         action=f"claims.claim.{action}",
         actor=actor,
@@ -144,16 +142,6 @@ def _transition(claim: Claim, to: str, *, actor, action: str, fields=(), reason_
         data=data,
     )
     return claim
-
-
-def _forget_status_counts(partner_id) -> None:
-    """The partner's cached status strip (claims.selectors.status_counts) is now stale: drop it
-    now and again after commit (a concurrent reader may have cached the old counts meanwhile)."""
-    from claims.selectors import status_counts_cache_key
-
-    key = status_counts_cache_key(partner_id)
-    cache_delete(key)  # a cache outage never fails the change (lib.cache)
-    transaction.on_commit(lambda: cache_delete(key))
 
 
 def system_comment(claim: Claim, code: str, *, body: str = "", data=None, internal=False, author=None) -> Comment:
@@ -169,7 +157,7 @@ def system_comment(claim: Claim, code: str, *, body: str = "", data=None, intern
 
 
 def _set_due(claim: Claim, kind: str, *, days: int = SERVICE_DAYS, now=None) -> set[str]:
-    claim.due_at = business_days_after(now or timezone.now(), days)
+    claim.due_at = business_days_after(now or clock.now(), days)
     claim.due_kind = kind
     return {"due_at", "due_kind"}
 
@@ -227,7 +215,6 @@ def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Cl
     claim = Claim(partner_id=membership.partner_id, created_by=user, reclaimed_from=reclaimed_from)
     _changed, products = _apply_fields(claim, data, DRAFT_FIELDS)
     claim.save()
-    _forget_status_counts(claim.partner_id)
     if products is not None:
         claim.products.set(products)
     audit_record(
@@ -304,7 +291,7 @@ def claim_submit(*, claim: Claim, user, expected_version=None):
     result = validate_claim(ClaimInput.from_claim(claim), partner=claim.partner, claim_id=claim.pk)
     if not result.ok:
         raise ValidationFailed(result.errors)
-    now = timezone.now()
+    now = clock.now()
     claim.tenant_id = result.tenant_pk
     claim.subscription_id = result.subscription_pk
     claim.association_key = result.key
@@ -334,7 +321,7 @@ def claim_start_review(*, claim: Claim, user, expected_version=None) -> Claim:
     5 business days to decide."""
     require_reviewer(user)
     claim = _lock(claim, allowed_from=(Status.SUBMITTED,), expected_version=expected_version)
-    now = timezone.now()
+    now = clock.now()
     claim.review_started_at = now
     fields = {"review_started_at"} | _set_due(claim, DueKind.DECISION, now=now)
     if claim.assignee_id is None:
@@ -387,7 +374,7 @@ def claim_request_info(*, claim: Claim, user, reasons: list[str], message: str, 
     if not (message or "").strip():
         raise ClaimError(_("Write a message that tells the partner what to provide."))
     claim = _lock(claim, allowed_from=(Status.UNDER_REVIEW, Status.DISPUTED), expected_version=expected_version)
-    now = timezone.now()
+    now = clock.now()
     left = SERVICE_DAYS
     if claim.due_kind == DueKind.DECISION and claim.due_at:
         # Remaining reviewer time, a started business day counting as a whole one.
@@ -422,7 +409,7 @@ def claim_resubmit(*, claim: Claim, user, message: str, expected_version=None) -
     if not (message or "").strip():
         raise ClaimError(_("Write your answer to Microsoft's request before you resubmit."))
     claim = _lock(claim, allowed_from=(Status.ACTION_REQUIRED,), expected_version=expected_version)
-    now = timezone.now()
+    now = clock.now()
     fields = _set_due(claim, DueKind.DECISION, days=claim.paused_days or SERVICE_DAYS, now=now)
     claim.paused_days = None
     fields.add("paused_days")
@@ -445,7 +432,7 @@ def claim_approve(*, claim: Claim, user, message: str = "", expected_version=Non
 
 
 def _approve_locked(claim: Claim, *, actor, message: str = "", data=None) -> Claim:
-    now = timezone.now()
+    now = clock.now()
     claim.decided_at = now
     claim.decision_reason = ""
     claim.decision_message = (message or "").strip()
@@ -480,7 +467,7 @@ def claim_reject(*, claim: Claim, user, reason: str, message: str = "", expected
 
 
 def _reject_locked(claim: Claim, *, actor, reason: str, message: str = "", data=None) -> Claim:
-    now = timezone.now()
+    now = clock.now()
     # A claim that was disputed once gets a final rejection, even when the dispute went
     # through an information request and came back under review.
     was_dispute = (
@@ -523,7 +510,7 @@ def claim_dispute(*, claim: Claim, user, justification: str, expected_version=No
     if not (justification or "").strip():
         raise ClaimError(_("Explain why the rejection is wrong."))
     claim = _lock(claim, allowed_from=(Status.REJECTED,), expected_version=expected_version)
-    now = timezone.now()
+    now = clock.now()
     if claim.dispute_until is None or now > claim.dispute_until:
         raise InvalidTransition(_("The 30-day dispute window has closed. File a new claim instead."))
     lock_association_key(claim.association_key)
@@ -552,7 +539,7 @@ def claim_end(*, claim: Claim, user, reason: str, message: str = "", expected_ve
 
 
 def _end_locked(claim: Claim, *, actor, reason: str, message: str = "", data=None) -> Claim:
-    claim.ended_at = timezone.now()
+    claim.ended_at = clock.now()
     claim.end_reason = reason
     claim.end_message = (message or "").strip()
     fields = {"ended_at", "end_reason", "end_message"}
@@ -678,20 +665,14 @@ def claims_reject_unanswered(*, claims: list[tuple[int, int]], now=None) -> dict
     PostgreSQL all of it is one statement (the lock, the update and the three inserts as
     data-modifying CTEs fed by the update's RETURNING, the pairs bound as two arrays); other
     databases go through the ORM."""
-    import logging
-
-    from django.core.cache import cache
     from django.db import connection
 
-    from claims.models import CLAIMS_GENERATION
-    from claims.selectors import status_counts_cache_key
-    from lib.cache import bump_generation
+    from claims.cache import claims_changed
     from notifications.models import EmailState, Notification
     from notifications.services import queue_outbox_flush
     from partners.models import Membership
 
-    log = logging.getLogger(__name__)
-    now = now or timezone.now()
+    now = now or clock.now()
     wanted = dict(claims)
     reason = RejectionReason.NO_PARTNER_RESPONSE
     if not wanted:
@@ -840,19 +821,7 @@ def claims_reject_unanswered(*, claims: list[tuple[int, int]], now=None) -> dict
         )
     if not rows:
         return {"rejected": 0, "skipped": len(wanted)}
-    if connection.vendor == "postgresql":
-        bump_generation(CLAIMS_GENERATION)  # as ClaimQuerySet.update does for the ORM's writes
-    # The partners' cached status strips are stale: one round trip now and one after commit
-    # (as _forget_status_counts does per claim).
-    stale = [status_counts_cache_key(p) for p in {p for _pk, p in rows}]
-
-    def forget():
-        try:
-            cache.delete_many(stale)
-        except Exception:  # a cache outage never fails the change (lib.cache)
-            log.warning("cache unreachable: delete_many", exc_info=True)
-
-    forget()
-    transaction.on_commit(forget)
+    if connection.vendor == "postgresql":  # the ORM path went through ClaimQuerySet.update already
+        claims_changed(partner_ids={p for _pk, p in rows})
     queue_outbox_flush()
     return {"rejected": len(rows), "skipped": len(wanted) - len(rows)}

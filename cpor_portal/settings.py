@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "review",
+    "partner_portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,13 @@ def cache_delete(key: str) -> None:
         log.warning("cache unreachable: delete %s", key, exc_info=True)
 
 
+def cache_delete_many(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        log.warning("cache unreachable: delete_many", exc_info=True)
+
+
 def cache_set_many(values: dict, timeout: int) -> None:
     try:
         cache.set_many(values, timeout=timeout)
@@ -66,10 +73,6 @@ def cache_generations(*names: str) -> dict[str, str | None]:
     return {name: found.get(key) for key, name in keys.items()}
 
 
-def cache_generation(name: str) -> str | None:
-    return cache_generations(name)[name]
-
-
 def cache_get_many(keys: list[str]) -> dict:
     try:
         return cache.get_many(keys)
@@ -78,7 +81,10 @@ def cache_get_many(keys: list[str]) -> dict:
         return {}
 
 
-def _new_generation(name: str) -> None:
+def new_generation(name: str) -> None:
+    """Start a new generation of ``name``: every entry stored under the old token is stale.
+    Writers call their family's one invalidation function (``claims.cache.claims_changed``,
+    ``partners.models.Partner.save``), which calls this now and again on commit."""
     cache_set(_generation_key(name), uuid.uuid4().hex, timeout=None)
 
 
@@ -89,8 +95,8 @@ def bump_generation(name: str) -> None:
     made inside a transaction that never commits in this process's sight (tests). On commit:
     a page drawn while the transaction was still open (without the change) may have been
     stored under the first new token; the second one makes it unreachable too."""
-    _new_generation(name)
-    transaction.on_commit(lambda: _new_generation(name))
+    new_generation(name)
+    transaction.on_commit(lambda: new_generation(name))
 
 
 def cache_get_current(key: str, names: tuple[str, ...]):

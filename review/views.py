@@ -30,8 +30,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from claims import services
 from claims.access import get_claim_for_reviewer, require_reviewer_or_403
+from claims.cache import CLAIMS_GENERATION
 from claims.errors import ClaimChanged, ClaimError
-from claims.models import CLAIMS_GENERATION, OPEN_STATUSES, QUEUE_STATUSES, Claim, PoeFile, Status
+from claims.models import OPEN_STATUSES, QUEUE_STATUSES, Claim, PoeFile, Status
 from lib.cache import cache_generations, cache_get_current, cache_get_many, cache_set_current, cache_set_many
 from partners.models import PARTNERS_GENERATION
 from review import selectors

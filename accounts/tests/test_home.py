@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conftest import login
+from tests.helpers import login
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ from claims import services
 from claims import urls as claim_urls
 from claims.models import InfoRequestReason, PoeFile, Status
 from claims.tests.factories import MpnFactory
-from conftest import login
 from notifications.sending import send_pending
+from tests.helpers import login
 
 CONTOSO_MPN, FABRIKAM_MPN = "918273645", "546372819"
 REASONS = [InfoRequestReason.NO_CUSTOMER_ACK]

@@ -13,9 +13,9 @@ from arbitration.tests.helpers import contested_case, htmx
 from claims.errors import ClaimChanged, ClaimError, NotAllowed
 from claims.models import Claim, Comment, DueKind, InfoRequestReason, Status
 from claims.services import SERVICE_DAYS
-from conftest import login
 from lib.business_days import business_days_after
 from notifications.models import Notification
+from tests.helpers import login
 
 REASONS = [InfoRequestReason.NO_CUSTOMER_ACK, InfoRequestReason.DATES]
 

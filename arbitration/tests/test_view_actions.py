@@ -10,7 +10,7 @@ from arbitration.services import arbitration_award
 from arbitration.tests.helpers import contested_case, htmx
 from claims import services
 from claims.models import Claim, EndReason, RejectionReason, Status
-from conftest import login
+from tests.helpers import login
 
 
 @pytest.fixture

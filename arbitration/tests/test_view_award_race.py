@@ -13,7 +13,7 @@ from arbitration.models import ArbitrationCase, CaseStatus
 from claims import services
 from claims.models import Claim, Status
 from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, SubscriptionFactory, member
-from conftest import login
+from tests.helpers import login
 
 ROUNDS = 10
 

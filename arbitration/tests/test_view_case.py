@@ -11,7 +11,7 @@ from django.urls import reverse
 from arbitration.tests.helpers import contested_case, htmx
 from claims import services
 from claims.models import PoeFile
-from conftest import login
+from tests.helpers import login
 
 
 @pytest.fixture

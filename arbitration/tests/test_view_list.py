@@ -14,7 +14,7 @@ from arbitration.services import arbitration_award
 from arbitration.tests.helpers import contested_case, htmx
 from claims.models import Activity, Claim, Status
 from claims.tests.factories import ClaimFactory, MpnFactory, SubscriptionFactory, TenantFactory
-from conftest import login
+from tests.helpers import login
 
 URL = reverse("arbitration:list")
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from claims.models import Claim, PoeFile
 from claims.uploads import UploadRejected, check_upload, check_uploads, clean_name, display_name
-from conftest import login
+from tests.helpers import login
 
 # --- sample files (also used by the view tests) --------------------------------------------------
 

@@ -12,8 +12,8 @@ from claims.services import claim_submit
 from claims.tests.factories import ClaimFactory, MpnFactory, ProductFactory, SubscriptionFactory, TenantFactory
 from claims.tests.test_uploads import pdf_bytes, upload
 from claims.validation import ClaimInput, check_subscription, check_tenant, validate_claim
-from conftest import login
 from directory.models import Channel, SolutionArea, SubscriptionStatus
+from tests.helpers import login
 
 
 @pytest.fixture

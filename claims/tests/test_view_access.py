@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims.services import claim_submit, claim_withdraw
 from claims.tests.factories import ClaimFactory
-from conftest import login
+from tests.helpers import login
 
 # (url name, method, object: None | "claim" | "poe" | "closed", kind: "read" | "write")
 ROUTES = [

@@ -16,7 +16,7 @@ from claims.services import (
     claim_submit,
 )
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
-from conftest import login
+from tests.helpers import login
 
 
 def go(claim, name):

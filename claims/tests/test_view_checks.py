@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from claims.tests.factories import MpnFactory
-from conftest import login
+from tests.helpers import login
 
 
 @pytest.fixture

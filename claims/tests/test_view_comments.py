@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from claims.models import Comment
 from claims.services import claim_submit
-from conftest import login
+from tests.helpers import login
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from claims.services import (
     claim_submit,
     comment_add,
 )
-from conftest import login
+from tests.helpers import login
 
 
 def url(claim):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from claims.models import PoeFile
 from claims.services import claim_submit, poe_attach
 from claims.tests.test_uploads import png_bytes
-from conftest import login
+from tests.helpers import login
 
 
 def download(poe):

@@ -8,7 +8,7 @@ from claims.models import Status
 from claims.services import claim_approve, claim_start_review, claim_submit
 from claims.tests.factories import MpnFactory
 from claims.tests.test_uploads import pdf_bytes, upload
-from conftest import login
+from tests.helpers import login
 
 
 def url(claim):

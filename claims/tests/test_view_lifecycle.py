@@ -7,7 +7,7 @@ from django.urls import reverse
 from claims.models import Claim, Status
 from claims.services import claim_approve, claim_reject, claim_request_info, claim_start_review
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
-from conftest import login
+from tests.helpers import login
 
 
 def new_claim_data(subscription, mpn, product, action):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from claims.models import Claim, Status
 from claims.selectors import PAGE_SIZE
 from claims.tests.factories import ClaimFactory, ProductFactory, SubscriptionFactory
-from conftest import login
+from tests.helpers import login
 
 
 def make_claims(n, mpn, user, **kwargs):

@@ -7,9 +7,9 @@ from django.urls import reverse
 from claims.models import Claim, Comment, Status
 from claims.tests.factories import MpnFactory, ProductFactory
 from claims.tests.test_uploads import pdf_bytes, upload
-from conftest import login
 from directory.models import SolutionArea
 from partners.models import PartnerType
+from tests.helpers import login
 
 
 def form_data(subscription, mpn, product, **extra):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from claims.models import Status
 from claims.services import claim_approve, claim_reject, claim_request_info, claim_start_review, claim_submit
 from claims.tests.test_uploads import png_bytes, upload
-from conftest import login
+from tests.helpers import login
 
 
 def _submitted(draft, user):

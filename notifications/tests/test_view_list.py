@@ -6,10 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from conftest import login
 from notifications.models import Notification
 from notifications.services import notify_users
 from notifications.texts import notification_sentence
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 URL = reverse("notifications:list")

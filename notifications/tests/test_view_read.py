@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from conftest import login
 from notifications.models import Notification
 from notifications.services import notify_users
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from claims.models import Claim, Status
 from claims.services import claim_approve
-from conftest import login
 from directory.models import SubscriptionStatus
 from notifications.tests.helpers import under_review
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 

@@ -28,10 +28,10 @@ from django.db import connection
 from django.utils import timezone
 
 from claims.models import Claim, DueKind, Status
-from conftest import needs_service
 from lib.business_days import business_days_after
 from notifications.models import EmailState, Notification
 from notifications.tests.helpers import under_review
+from tests.helpers import needs_service
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, Status
-from conftest import login
 from review.tests.helpers import htmx, queue_claim
+from tests.helpers import login
 
 URL = reverse("review:bulk")
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from claims import services
 from claims.models import Claim, Comment, InfoRequestReason, RejectionReason, Status
-from conftest import login
 from notifications.models import Notification
 from review.tests.helpers import htmx
+from tests.helpers import login
 
 
 @pytest.fixture

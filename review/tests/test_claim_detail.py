@@ -7,8 +7,8 @@ from django.urls import reverse
 from claims import services
 from claims.models import Claim, PoeFile
 from claims.tests.factories import TenantFactory
-from conftest import login
 from review.tests.helpers import another_valid_draft, htmx, under_review
+from tests.helpers import login
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.utils.html import escape
 
 from claims import services
 from claims.models import Claim, Comment, InfoRequestReason, Status
-from conftest import login
 from review.tests.helpers import htmx, under_review
+from tests.helpers import login
 
 MESSAGE = "Please upload the customer's signed acknowledgement — reference Q-2291 ✓"
 

@@ -14,10 +14,10 @@ from arbitration.models import ArbitrationCase
 from claims import services
 from claims.models import Claim, Status
 from claims.tests.factories import TenantFactory
-from conftest import login
 from lib.business_days import add_business_days
 from review import dashboard
 from review.tests.helpers import another_valid_draft, queue_claim, under_review
+from tests.helpers import login
 
 URL = reverse("review:dashboard")
 

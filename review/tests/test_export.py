@@ -12,9 +12,9 @@ from django.utils import timezone
 from claims import services
 from claims.models import Activity, Comment, CommentKind
 from claims.tests.factories import MpnFactory, ProductFactory, TenantFactory
-from conftest import login
 from review.tests.helpers import queue_claim
 from review.views import csv_safe
+from tests.helpers import login
 
 URL = reverse("review:export")
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from claims.models import Activity, Status
 from claims.tests.factories import MpnFactory, ProductFactory, TenantFactory
-from conftest import login
 from directory.models import SolutionArea
 from review.tests.helpers import htmx, queue_claim
+from tests.helpers import login
 
 URL = reverse("review:queue")
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from claims import services
 from claims.models import Claim, Status
 from claims.tests.factories import PartnerFactory
-from conftest import login
 from review.tests.helpers import htmx, queue_claim
+from tests.helpers import login
 
 URL = reverse("review:queue")
 

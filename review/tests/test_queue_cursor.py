@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
-from conftest import login
 from review import cursor as keyset
 from review.tests.helpers import htmx, queue_claim
+from tests.helpers import login
 
 URL = reverse("review:queue")
 

@@ -1,7 +1,7 @@
 """The review screen for claims whose directory links are missing (bulk-loaded or removed)."""
 
 from claims.models import Claim, Status
-from conftest import login
+from tests.helpers import login
 
 
 def test_review_screen_with_subscription_ref_but_no_subscription(client, draft, reviewer1):

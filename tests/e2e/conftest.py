@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import expect
 
-from conftest import needs_service
+from tests.helpers import needs_service
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

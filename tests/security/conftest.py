@@ -15,9 +15,9 @@ from arbitration.models import ArbitrationCase, CaseStatus
 from claims import services
 from claims.models import Claim, PoeFile
 from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, SubscriptionFactory, member
-from conftest import login
 from notifications.models import Notification
 from partners.models import Role
+from tests.helpers import login
 
 PDF = b"%PDF-1.4\n%security suite\n"
 PNG = (

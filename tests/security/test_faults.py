@@ -17,9 +17,9 @@ from django.urls import reverse
 from claims.models import Claim, PoeFile, Status
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import pdf_bytes, upload
-from conftest import login
 from cpor_portal.celery import app as celery_app
 from notifications.models import EmailState, Notification
+from tests.helpers import login
 from tests.security.conftest import stored_files
 from tests.security.scan import problems
 from tests.security.test_uploads_hostile import _form

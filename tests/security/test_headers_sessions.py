@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import login
+from tests.helpers import login
 from tests.security.conftest import client_for, tally
 from tests.security.matrix import admin_cases, portal_cases
 from tests.security.scan import problems

@@ -14,7 +14,7 @@ from django.urls import reverse
 from claims.models import Claim, PoeFile
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import office_bytes, pdf_bytes, upload
-from conftest import login
+from tests.helpers import login
 from tests.security.conftest import stored_files, tally
 from tests.security.scan import problems
 

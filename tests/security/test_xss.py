@@ -16,8 +16,8 @@ from arbitration.models import ArbitrationCase, CaseStatus
 from claims.models import Claim, Comment, PoeFile, Status
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
-from conftest import login
 from notifications.sending import send_pending
+from tests.helpers import login
 from tests.security.conftest import htmx, tally
 from tests.security.scan import evaluated_template_syntax, problems
 

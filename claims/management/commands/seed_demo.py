@@ -58,12 +58,10 @@ class Command(BaseCommand):
                 result = demo.seed_bulk_claims(claims)
                 log(f"Added {result.claims:,} claims in {result.seconds:.1f} s ({result.rate:,.0f} claims/s).")
             # Bulk and back-dated rows bypass the services: drop every cached status strip.
-            from django.core.cache import cache
-
-            from claims.selectors import status_counts_cache_key
+            from claims.cache import claims_changed
             from partners.models import Partner
 
-            cache.delete_many([status_counts_cache_key(pk) for pk in Partner.objects.values_list("pk", flat=True)])
+            claims_changed(partner_ids=Partner.objects.values_list("pk", flat=True))
         if cases:
             rows = demo.demo_cases()
             if as_json:
