@@ -5,6 +5,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEW_LEADS_GROUP, REVIEWERS_GROUP
+from notifications.models import Notification
+from partners.models import Membership
 
 
 class User(AbstractUser):
@@ -28,9 +30,6 @@ class User(AbstractUser):
         partner, read in one plain query: every page needs them (the access check, then the
         header). Three ORM queries, or one ORM query with subqueries, cost a cached queue
         page more than the rest of it; this statement costs a fifth of a millisecond."""
-        from notifications.models import Notification
-        from partners.models import Membership
-
         facts = {"groups": frozenset(), "membership": None, "unread": 0}
         if not self.pk:
             return facts
@@ -61,6 +60,11 @@ class User(AbstractUser):
                 membership.user = self
             facts["membership"] = membership
         return facts
+
+    @property
+    def display_name(self) -> str:
+        """How the portal names a person: the full name, else the username."""
+        return self.get_full_name() or self.username
 
     @property
     def _group_names(self) -> frozenset[str]:

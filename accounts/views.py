@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from notifications.models import JobRun
+
 log = logging.getLogger(__name__)
 
 
@@ -68,8 +70,6 @@ def healthz(request):
         checks["broker"] = _ping_redis(broker_url)
     if checks["database"] == "ok":
         try:
-            from notifications.models import JobRun
-
             run = JobRun.objects.filter(name="sla_sweep").first()
             checks["last_sla_sweep_age_seconds"] = (
                 int((timezone.now() - run.last_success_at).total_seconds()) if run else None

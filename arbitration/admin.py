@@ -13,10 +13,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.models import ArbitrationCase, CaseClaim
-from claims.admin import ReadOnlyAdminMixin, claim_link
 from claims.models import Activity
+from claims.references import claim_admin_link
 from directory.admin import parse_uuid
 from directory.models import CustomerTenant
+from lib.admin import ReadOnlyAdminMixin
 
 _CASE_REFERENCE = re.compile(r"(?:ARB-?)?0*(\d{1,18})", re.IGNORECASE)
 
@@ -61,7 +62,7 @@ class CaseClaimInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     @admin.display(description=_("claim"))
     def claim_reference(self, obj):
-        return claim_link(obj.claim_id)
+        return claim_admin_link(obj.claim_id)
 
     @admin.display(description=_("partner"))
     def partner(self, obj):
@@ -120,7 +121,7 @@ class ArbitrationCaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("awarded claim"))
     def winner_reference(self, obj):
-        return claim_link(obj.winner_id)
+        return claim_admin_link(obj.winner_id)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

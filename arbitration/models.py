@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.nodelete import NoDeleteModel
+from lib.nodelete import DeletionForbidden, NoDeleteModel
 
 
 class CaseStatus(models.TextChoices):
@@ -108,6 +108,4 @@ class CaseClaim(models.Model):
         return f"{self.case} · {self.claim}"
 
     def delete(self, *args, **kwargs):
-        from lib.nodelete import DeletionForbidden
-
         raise DeletionForbidden("case memberships are never deleted")

@@ -13,7 +13,8 @@ from django.db.models.functions import RowNumber
 from arbitration.filters import CaseFilter
 from arbitration.models import ArbitrationCase, CaseStatus
 from audit.models import AuditEvent
-from claims.models import OPEN_STATUSES, Claim, Comment, PoeFile, Status
+from claims.models import Claim, Comment, PoeFile
+from claims.states import AWAITING_REVIEWER, OPEN_STATUSES, Status, allowed
 from directory.models import Product
 
 # A column shows the latest entries of each kind; the claim's review screen has them all.
@@ -93,11 +94,11 @@ class Column:
     @property
     def requestable(self) -> bool:
         """Can be asked for more information (waiting ones are already asked)."""
-        return self.claim.status in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.DISPUTED, Status.APPROVED)
+        return self.claim.status in (*AWAITING_REVIEWER, Status.APPROVED)
 
     @property
     def awardable(self) -> bool:
-        return self.claim.status in (*OPEN_STATUSES, Status.APPROVED)
+        return allowed("award_win", self.claim.status)
 
 
 def _latest_per_claim(queryset, limit: int):
@@ -175,3 +176,9 @@ def claim_case(claim_pk: int) -> ArbitrationCase | None:
         )
         .first()
     )
+
+
+def claim_open_case(claim: Claim) -> ArbitrationCase | None:
+    """The open arbitration case the claim competes in, if any."""
+    link = claim.case_links.select_related("case").filter(case__status=CaseStatus.OPEN).first()
+    return link.case if link else None

@@ -1,11 +1,12 @@
-"""Arbitration of competing claims: opening/joining a case, awarding the key, reopening.
+"""Arbitration of competing claims: awarding the key, reopening, assigning, asking for more.
 
-The rules (DESIGN.md "Competing claims and arbitration"): a claim by another partner for a
-key that is owned (approved) or pursued (open claim) opens or joins the key's one open case;
-the incumbent's approval stays valid until the award; the award approves the winner,
-rejects the other open claims with *competing claim awarded to another partner* and ends a
-losing incumbent, all in one transaction under the key's lock, so there is never a second
-owner (the database's ``claim_one_owner_per_key`` constraint holds it too).
+The rules (docs/product.md, "Competing claims and arbitration"): a claim by another partner
+for a key that is owned (approved) or pursued (open claim) opens or joins the key's one open
+case (``arbitration.membership``, inside the claim's submission); the incumbent's approval
+stays valid until the award; the award approves the winner, rejects the other open claims
+with *competing claim awarded to another partner* and ends a losing incumbent, all in one
+transaction under the key's lock, so there is never a second owner (the database's
+``claim_one_owner_per_key`` constraint holds it too).
 """
 
 from django.db import transaction
@@ -14,106 +15,43 @@ from django.utils.translation import gettext_lazy as _
 
 from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
 from audit.services import audit_record
+from claims.access import require_review_lead, require_reviewer
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition
-from claims.models import (
-    ACTIVE_STATUSES,
-    OPEN_STATUSES,
-    Claim,
-    EndReason,
-    InfoRequestReason,
-    RejectionReason,
-    Status,
-)
-from claims.services import (
-    _approve_locked,
-    _end_locked,
-    _reject_locked,
-    _save,
-    _set_due,
-    _transition,
-    claim_assign,
-    claim_request_info,
-    claim_start_review,
-    require_review_lead,
-    require_reviewer,
+from claims.models import Claim, DueKind, EndReason, InfoRequestReason, RejectionReason
+from claims.services import claim_assign, claim_request_info, claim_start_review
+from claims.states import ACTIVE_STATUSES, DECIDING_STATUSES, OPEN_STATUSES, Status, allowed
+from claims.transitions import (
+    claim_mark_approved,
+    claim_mark_ended,
+    claim_mark_rejected,
+    claim_save,
+    claim_transition,
+    decision_clear,
+    due_set,
     system_comment,
 )
 from lib import clock
 from lib.locks import lock_association_key
 from notifications.services import notify_partner
 
-
-def _competing_comment(claim: Claim) -> None:
-    code = "competing_incumbent" if claim.status == Status.APPROVED else "competing"
-    system_comment(claim, code)
-
-
-def arbitration_join_or_open(*, claim: Claim, actor) -> ArbitrationCase:
-    """Put a just-submitted competing claim into its key's open case, opening one with every
-    other claim that holds or pursues the key. Runs inside claim_submit's transaction, under
-    the key's lock."""
-    lock_association_key(claim.association_key)
-    case = (
-        ArbitrationCase.objects.select_for_update()
-        .filter(association_key=claim.association_key, status=CaseStatus.OPEN)
-        .first()
-    )
-    created = case is None
-    if created:
-        case = ArbitrationCase.objects.create(
-            association_key=claim.association_key,
-            tenant_id=claim.tenant_id,
-            product=claim.products.order_by("pk").first(),
-            subscription_id=claim.subscription_id,
-            activity=claim.activity,
-        )
-        audit_record(action="arbitration.case.opened", actor=actor, case=case, data={"key": case.association_key})
-    members = set(case.participants.values_list("claim_id", flat=True))
-    holders = (
-        Claim.objects.select_for_update()
-        .filter(association_key=claim.association_key, status__in=ACTIVE_STATUSES)
-        .order_by("pk")
-    )
-    for holder in holders:
-        if holder.pk in members:
-            continue
-        CaseClaim.objects.create(case=case, claim=holder, is_incumbent=holder.status == Status.APPROVED)
-        if not holder.is_competing:
-            holder.is_competing = True
-            _save(holder, {"is_competing"})
-        _competing_comment(holder)
-        audit_record(
-            action="arbitration.case.joined",
-            actor=actor,
-            case=case,
-            claim=holder,
-            from_status=holder.status,
-            to_status=holder.status,
-        )
-    return case
-
-
-def arbitration_claim_left(*, claim: Claim, actor) -> None:
-    """A claim left its open case (withdrawn). When no challenger is left, the case closes:
-    the incumbent, if any, keeps the key."""
-    link = claim.case_links.select_related("case").filter(case__status=CaseStatus.OPEN).first()
-    if link is None:
-        return
-    case = ArbitrationCase.objects.select_for_update().get(pk=link.case_id)
-    statuses = list(Claim.objects.filter(case_links__case=case).values_list("status", flat=True))
-    open_count = sum(1 for s in statuses if s in OPEN_STATUSES)
-    has_incumbent = Status.APPROVED in statuses
-    if open_count == 0 or (open_count == 1 and not has_incumbent):
-        case.status = CaseStatus.DECIDED
-        case.decided_at = clock.now()
-        case.decision_reason = str(_("Closed: no competing claims left."))
-        case.version += 1
-        case.save(update_fields=["status", "decided_at", "decision_reason", "version"])
-        Claim.objects.filter(case_links__case=case, status__in=OPEN_STATUSES).update(is_competing=False)
-        audit_record(action="arbitration.case.closed", actor=actor, case=case, data={"reason": "no_challenger"})
-
-
 CASE_CHANGED = _("This case changed while you were working on it. Reload to see the latest version.")
+CASE_STATUS_ERRORS = {
+    CaseStatus.OPEN: _("This case has already been decided."),
+    CaseStatus.DECIDED: _("Only a decided case can be reopened."),
+}
+
+
+def case_lock(*, case: ArbitrationCase, expected_version=None, status=CaseStatus.OPEN, changed=CASE_CHANGED):
+    """The case re-read under its key's lock and its row lock (the key first, as a competing
+    submission takes them), refused when the reviewer's form was drawn from another version
+    (``changed`` is the message; ``None`` for the generic one) or the case is not ``status``."""
+    lock_association_key(case.association_key)
+    locked = ArbitrationCase.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != int(expected_version):
+        raise ClaimChanged(changed)
+    if locked.status != status:
+        raise InvalidTransition(CASE_STATUS_ERRORS[status])
+    return locked
 
 
 def _check_claim_versions(claims, expected_claim_versions) -> None:
@@ -144,29 +82,26 @@ def arbitration_award(
     require_reviewer(user)
     if not (reason or "").strip():
         raise ClaimError(_("Say why this claim wins."))
-    lock_association_key(case.association_key)
-    case = ArbitrationCase.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and case.version != int(expected_version):
-        raise ClaimChanged(CASE_CHANGED)
-    if case.status != CaseStatus.OPEN:
-        raise InvalidTransition(_("This case has already been decided."))
+    case = case_lock(case=case, expected_version=expected_version)
     claims = list(Claim.objects.select_for_update().filter(case_links__case=case).order_by("pk"))
     _check_claim_versions(claims, expected_claim_versions)
     by_pk = {c.pk: c for c in claims}
     chosen = by_pk.get(winner.pk)
-    if chosen is None or chosen.status not in (*OPEN_STATUSES, Status.APPROVED):
+    if chosen is None or not allowed("award_win", chosen.status):
         raise ClaimError(_("The winning claim must be one of the case's open claims or its incumbent."))
     data = {"case": case.pk}
     # End or reject the others first, so the winner's approval never meets a second owner.
     for claim in claims:
         if claim.pk == chosen.pk:
             continue
-        if claim.status == Status.APPROVED:
-            _end_locked(claim, actor=user, reason=EndReason.DISPLACED_BY_COMPETING_CLAIM, data=data)
-        elif claim.status in OPEN_STATUSES:
-            _reject_locked(claim, actor=user, reason=RejectionReason.COMPETING_CLAIM_AWARDED, data=data)
+        if allowed("award_displace", claim.status):
+            ended = EndReason.DISPLACED_BY_COMPETING_CLAIM
+            claim_mark_ended(claim=claim, actor=user, action="award_displace", reason=ended, data=data)
+        elif allowed("award_lose", claim.status):
+            lost = RejectionReason.COMPETING_CLAIM_AWARDED
+            claim_mark_rejected(claim=claim, actor=user, action="award_lose", reason=lost, data=data)
     if chosen.status != Status.APPROVED:
-        _approve_locked(chosen, actor=user, message="", data=data)
+        claim_mark_approved(claim=chosen, actor=user, action="award_win", data=data)
     case.status = CaseStatus.DECIDED
     case.winner = chosen
     case.decided_at = clock.now()
@@ -195,12 +130,7 @@ def arbitration_reopen(*, case: ArbitrationCase, user, reason: str, expected_ver
     require_review_lead(user)
     if not (reason or "").strip():
         raise ClaimError(_("Say why the case is reopened."))
-    lock_association_key(case.association_key)
-    case = ArbitrationCase.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and case.version != int(expected_version):
-        raise ClaimChanged()
-    if case.status != CaseStatus.DECIDED:
-        raise InvalidTransition(_("Only a decided case can be reopened."))
+    case = case_lock(case=case, expected_version=expected_version, status=CaseStatus.DECIDED, changed=None)
     if ArbitrationCase.objects.filter(association_key=case.association_key, status=CaseStatus.OPEN).exists():
         raise ClaimError(_("Another case for this key is open; work on that one."))
     losers = list(
@@ -219,17 +149,13 @@ def arbitration_reopen(*, case: ArbitrationCase, user, reason: str, expected_ver
         ).exists()
     ]
     for claim in losers + displaced:
-        claim.decided_at = None
-        claim.decision_reason = ""
-        claim.decision_message = ""
-        claim.dispute_until = None
         claim.is_competing = True
-        fields = {"decided_at", "decision_reason", "decision_message", "dispute_until", "is_competing"}
+        fields = decision_clear(claim=claim) | {"is_competing"}
         if claim.status == Status.ENDED:
             claim.ended_at, claim.end_reason, claim.end_message = None, "", ""
             fields |= {"ended_at", "end_reason", "end_message"}
-        fields |= _set_due(claim, "decision")
-        _transition(claim, Status.UNDER_REVIEW, actor=user, action="reverted", fields=fields, data={"case": case.pk})
+        fields |= due_set(claim=claim, kind=DueKind.DECISION)
+        claim_transition(claim=claim, action="case_reopen", actor=user, fields=fields, data={"case": case.pk})
         system_comment(claim, "case_reopened")
         notify_partner(claim=claim, kind="decision", data={"status": Status.UNDER_REVIEW})
     CaseClaim.objects.filter(case=case).update(is_incumbent=False)
@@ -246,17 +172,8 @@ def arbitration_reopen(*, case: ArbitrationCase, user, reason: str, expected_ver
     return case
 
 
-def _lock_open_case(case: ArbitrationCase, expected_version=None) -> ArbitrationCase:
-    lock_association_key(case.association_key)
-    case = ArbitrationCase.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and case.version != int(expected_version):
-        raise ClaimChanged(CASE_CHANGED)
-    if case.status != CaseStatus.OPEN:
-        raise InvalidTransition(_("This case has already been decided."))
-    return case
-
-
 def _bump(case: ArbitrationCase, fields=()) -> None:
+    """A new case version (forms carry it), with ``fields`` saved alongside."""
     case.version = F("version") + 1
     case.save(update_fields=["version", *fields])
     case.refresh_from_db(fields=["version"])
@@ -272,7 +189,7 @@ def arbitration_assign(*, case: ArbitrationCase, user, assignee, expected_versio
         require_review_lead(user)
     if assignee is not None and not assignee.is_reviewer:
         raise ClaimError(_("Cases can only be assigned to reviewers."))
-    case = _lock_open_case(case, expected_version)
+    case = case_lock(case=case, expected_version=expected_version)
     if case.assignee_id == getattr(assignee, "pk", None):
         return case
     before = case.assignee_id
@@ -321,7 +238,7 @@ def arbitration_request_info(
     ids = sorted({int(pk) for pk in claim_ids or []})
     if not ids:
         raise ClaimError(_("Choose the partners to ask."))
-    case = _lock_open_case(case, expected_version)
+    case = case_lock(case=case, expected_version=expected_version)
     members = {c.pk: c for c in Claim.objects.select_for_update().filter(case_links__case=case, pk__in=ids)}
     if set(members) != set(ids):
         raise ClaimError(_("Ask only partners whose claims are in this case."))
@@ -332,10 +249,10 @@ def arbitration_request_info(
             raise ClaimChanged(CASE_CHANGED)
         if claim.status == Status.SUBMITTED:
             claim = claim_start_review(claim=claim, user=user)
-        if claim.status in (Status.UNDER_REVIEW, Status.DISPUTED):
+        if claim.status in DECIDING_STATUSES:
             claim_request_info(claim=claim, user=user, reasons=reasons, message=message)
         elif claim.status == Status.APPROVED:
-            _save(claim, set())  # a forms' version check sees that something happened
+            claim_save(claim=claim, fields=set())  # a form's version check sees that something happened
             system_comment(claim, "info_requested", body=message, data={"reasons": reasons}, author=user)
             audit_record(
                 action="arbitration.case.info_requested",

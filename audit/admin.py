@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from arbitration.admin import case_id_from_term, case_link
 from audit.models import AuditEvent
-from claims.admin import ReadOnlyAdminMixin, claim_id_from_term, claim_link
+from claims.references import claim_admin_link, claim_id_from_term
+from lib.admin import ReadOnlyAdminMixin
 
 
 class ActionAreaFilter(admin.SimpleListFilter):
@@ -81,7 +82,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("claim"), ordering="claim_id")
     def claim_reference(self, obj):
-        return claim_link(obj.claim_id)
+        return claim_admin_link(obj.claim_id)
 
     @admin.display(description=_("arbitration case"), ordering="case_id")
     def case_reference(self, obj):

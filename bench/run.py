@@ -107,7 +107,8 @@ def _fixtures() -> dict:
     from django.db.models import Count
 
     from arbitration.models import ArbitrationCase, CaseStatus
-    from claims.models import QUEUE_STATUSES, Claim, Comment
+    from claims.models import Claim, Comment
+    from claims.states import OPEN_STATUSES
     from partners.models import Membership
 
     facts = {}
@@ -128,7 +129,7 @@ def _fixtures() -> dict:
     member = Membership.objects.filter(partner_id=largest).select_related("user").first()
     facts["largest_partner_user"] = member.user.username if member else None
     sample = (
-        Claim.objects.filter(status__in=QUEUE_STATUSES)
+        Claim.objects.filter(status__in=OPEN_STATUSES)
         .exclude(customer_domain="")
         .order_by("due_at", "id")
         .values("customer_domain")
@@ -142,9 +143,10 @@ def _make_big_claim():
     from django.db import transaction
 
     from claims import services
-    from claims.demo import demo_pdf, demo_png
-    from claims.models import Claim, Comment, Status
+    from claims.models import Claim, Comment
     from claims.services import system_comment
+    from claims.states import Status
+    from demo.files import demo_pdf, demo_png
     from partners.models import Membership
 
     base = (
@@ -184,7 +186,8 @@ def _make_arbitration_case():
     from django.db import transaction
 
     from arbitration.models import ArbitrationCase, CaseClaim
-    from claims.models import Claim, Status
+    from claims.models import Claim
+    from claims.states import Status
     from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, member
 
     sample = Claim.objects.filter(status=Status.UNDER_REVIEW).exclude(tenant=None).order_by("id").first()
@@ -258,10 +261,11 @@ def _admin_q():
 def _deep_page_url(pages=1000, per=25):
     """The cursor of the 1000th page (or the deepest there is), made the way the queue makes
     it: the position of the last row of the page before."""
-    from claims.models import QUEUE_STATUSES, Claim
+    from claims.models import Claim
+    from claims.states import OPEN_STATUSES
     from review.cursor import ASC, encode_cursor
 
-    qs = Claim.objects.filter(status__in=QUEUE_STATUSES).order_by("due_at", "id")
+    qs = Claim.objects.filter(status__in=OPEN_STATUSES).order_by("due_at", "id")
     total_pages = pages
     offset = (pages - 1) * per - 1
     row = qs.values("due_at", "id")[offset : offset + 1].first()
@@ -390,7 +394,7 @@ def run_sweep_case() -> dict:
     from bench import sweep_case
 
     try:
-        from notifications.sweep import run_sla_sweep
+        from claims.jobs.sweep import run_sla_sweep
     except ImportError:
         return {"name": "sla_sweep", "note": "no sweep yet"}
     facts = None

@@ -1,5 +1,5 @@
 """The SLA sweep case's data: exactly 10% of the loaded claims due now, spread over the five
-rules (issue #6: "1,000,000 claims with 100,000 due").
+rules ("1,000,000 claims with 100,000 due", README "Performance").
 
 ``prepare()`` runs inside the bench's rolled-back transaction and edits the loaded claims
 there, so the database is the same after the case:
@@ -29,7 +29,8 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from claims.models import QUEUE_STATUSES, Claim, DueKind, Status
+from claims.models import Claim, DueKind
+from claims.states import OPEN_STATUSES, Status
 from lib.business_days import business_days_after
 
 # Shares of the due claims per rule (they sum to 1).
@@ -78,8 +79,8 @@ def _ids(qs) -> list[int]:
 
 def prepare(now: dt.datetime | None = None) -> dict:
     """Make exactly 10% of the loaded claims due; returns the numbers for the case's note."""
+    from claims.jobs.sweep import DISPUTE_LOOKBACK, REVIEW_DEADLINES, REVIEW_WAITING
     from notifications.models import JobRun
-    from notifications.sweep import DISPUTE_LOOKBACK, REVIEW_DEADLINES, REVIEW_WAITING
 
     now = now or timezone.now()
     rng = random.Random(SEED)
@@ -89,7 +90,7 @@ def prepare(now: dt.datetime | None = None) -> dict:
     partner_until = business_days_after(now, 2)
 
     # 1. Nothing due: shift every queue deadline up to the partner horizon past it.
-    queue = Claim.objects.filter(status__in=QUEUE_STATUSES, due_at__isnull=False)
+    queue = Claim.objects.filter(status__in=OPEN_STATUSES, due_at__isnull=False)
     earliest = queue.order_by("due_at").values_list("due_at", flat=True).first()
     if earliest is not None and earliest <= partner_until:
         shift = partner_until - earliest + dt.timedelta(days=1)

@@ -4,12 +4,19 @@
   confirm that another company's claim exists). A read-only role (Incentives user) gets
   403 on every write.
 - Reviewers and leads see every claim that has left the draft stage.
+
+The views use the ``get_*`` helpers (404 / 403); the services check the same rules again
+with the ``require_*`` helpers, which raise domain errors (``NotAllowed``).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from claims.models import Claim, Status
+from claims.errors import NotAllowed
+from claims.models import Claim
+from claims.states import Status
+from lib.actors import SystemActor
 from lib.lookups import get_by_pk_or_404
 
 
@@ -43,3 +50,37 @@ def get_claim_for_reviewer(user, pk, *, lead: bool = False, queryset=None) -> Cl
 def require_reviewer_or_403(user) -> None:
     if not getattr(user, "is_reviewer", False):
         raise PermissionDenied
+
+
+# --- the same rules for the services (domain errors, not HTTP) -------------------------------
+
+
+def require_actor(user) -> None:
+    """Every service is told who acts: a user, or ``lib.actors.SYSTEM`` for the jobs. ``None``
+    is a programming error, never "the system"."""
+    if user is None:
+        raise TypeError("pass the acting user, or lib.actors.SYSTEM for the portal's own jobs")
+
+
+def require_partner_writer(user, claim=None):
+    """The user writes for a partner company (not a read-only role) and, with ``claim``,
+    the claim is that company's. Returns the membership."""
+    require_actor(user)
+    membership = getattr(user, "partner_membership", None)
+    if membership is None or not membership.can_write:
+        raise NotAllowed(_("Only your company's Global, Billing or Incentives admins can change claims."))
+    if claim is not None and claim.partner_id != membership.partner_id:
+        raise NotAllowed()
+    return membership
+
+
+def require_reviewer(user) -> None:
+    require_actor(user)
+    if isinstance(user, SystemActor) or not getattr(user, "is_reviewer", False):
+        raise NotAllowed(_("Only Microsoft reviewers can do this."))
+
+
+def require_review_lead(user) -> None:
+    require_actor(user)
+    if isinstance(user, SystemActor) or not getattr(user, "is_review_lead", False):
+        raise NotAllowed(_("Only review leads can do this."))

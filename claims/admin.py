@@ -10,8 +10,6 @@ claim and three joined rows only, sorts by primary key, and its search runs inde
 identifiers rather than ``LIKE '%…%'`` scans.
 """
 
-import re
-
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Q
@@ -21,47 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from claims.models import Claim, Comment, PoeFile
+from claims.references import claim_admin_link, claim_id_from_term
 from directory.admin import parse_uuid, tenant_ids_for_domain
 from directory.models import CustomerTenant, Subscription
+from lib.admin import NoDeleteAdminMixin, ReadOnlyAdminMixin
 from partners.models import Mpn
-
-_CLAIM_REFERENCE = re.compile(r"(?:CPOR-?)?0*(\d{1,18})", re.IGNORECASE)
-
-
-def claim_id_from_term(term: str) -> int | None:
-    """The claim a search term names: ``CPOR-000123``, ``cpor123`` or ``123``."""
-    match = _CLAIM_REFERENCE.fullmatch(term.strip())
-    return int(match[1]) if match else None
-
-
-def claim_link(claim_id: int | None):
-    """A link to a claim's admin page built from its id alone: no query, no join."""
-    if claim_id is None:
-        return None
-    url = reverse("admin:claims_claim_change", args=[claim_id])
-    return format_html('<a href="{}">{}</a>', url, Claim(pk=claim_id).reference)
-
-
-class NoDeleteAdminMixin:
-    """Rows of this model are never deleted: no delete view, no bulk delete action."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-
-class ReadOnlyAdminMixin(NoDeleteAdminMixin):
-    """View only: written by the services, shown to operators as it is."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PoeFileInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -268,7 +230,7 @@ class PoeFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("claim"), ordering="claim_id")
     def claim_reference(self, obj):
-        return claim_link(obj.claim_id)
+        return claim_admin_link(obj.claim_id)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -295,7 +257,7 @@ class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("claim"), ordering="claim_id")
     def claim_reference(self, obj):
-        return claim_link(obj.claim_id)
+        return claim_admin_link(obj.claim_id)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

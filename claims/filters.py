@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import Activity, Claim, Status
+from claims.models import Activity, Claim
+from claims.states import Status
 from directory.models import SolutionArea
 
 _REFERENCE = re.compile(r"^(?:cpor-?)?0*(\d{1,12})$", re.IGNORECASE)

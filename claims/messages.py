@@ -6,6 +6,8 @@ and an English reviewer each read it in their own language.
 
 from django.utils.translation import gettext_lazy as _
 
+from claims.models import EndReason, InfoRequestReason, RejectionReason
+
 SYSTEM_MESSAGES = {
     "created": _("Draft created."),
     "submitted": _("Claim submitted. Microsoft starts the review within 5 business days."),
@@ -41,8 +43,6 @@ def render_system_message(code: str, data: dict) -> str:
     template = SYSTEM_MESSAGES.get(code)
     if template is None:
         return ""
-    from claims.models import EndReason, InfoRequestReason, RejectionReason
-
     values = dict(data)
     if "reasons" in values:
         labels = dict(InfoRequestReason.choices)

@@ -16,7 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.cache import claims_changed
+from claims.references import claim_reference
+from claims.states import PARTNER_EDITABLE_STATUSES, Status
 from directory.models import SolutionArea
+from lib import clock
 from lib.nodelete import NoDeleteModel, NoDeleteQuerySet
 
 
@@ -26,41 +29,13 @@ class Activity(models.TextChoices):
     REVENUE_ASSOCIATION = "revenue_association", _("Revenue association")
 
 
-# The seed's table: which activities each solution area offers.
+# Which activities each solution area offers (docs/product.md, "Activities").
 ACTIVITIES_BY_AREA = {
     SolutionArea.BUSINESS_APPLICATIONS: (Activity.PRESALES, Activity.USAGE, Activity.REVENUE_ASSOCIATION),
     SolutionArea.MICROSOFT_365: (Activity.USAGE,),
 }
 # Activities that pay incentives (and so want an MPN enrolled in an incentive program).
 INCENTIVE_ACTIVITIES = frozenset({Activity.PRESALES, Activity.USAGE})
-
-
-class Status(models.TextChoices):
-    EDITING = "editing", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    UNDER_REVIEW = "under_review", _("Under review")
-    ACTION_REQUIRED = "action_required", _("Partner action required")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    DISPUTED = "disputed", _("Disputed")
-    ENDED = "ended", _("Ended")
-
-
-# A partner holds or pursues the key in these states: a second claim for it is "already claimed".
-ACTIVE_STATUSES = (
-    Status.SUBMITTED,
-    Status.UNDER_REVIEW,
-    Status.ACTION_REQUIRED,
-    Status.APPROVED,
-    Status.DISPUTED,
-)
-# Awaiting a decision (competing with an owner or with each other).
-OPEN_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.ACTION_REQUIRED, Status.DISPUTED)
-# The reviewer queue: everything awaiting Microsoft, plus partner-action-required for reference.
-QUEUE_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.DISPUTED, Status.ACTION_REQUIRED)
-# A partner may edit the editable fields only in these states.
-PARTNER_EDITABLE_STATUSES = (Status.EDITING, Status.SUBMITTED, Status.ACTION_REQUIRED)
 
 
 class DueKind(models.TextChoices):
@@ -171,6 +146,9 @@ class Claim(NoDeleteModel):
     # The association key (see claims.keys): what one partner can own per activity.
     association_key = models.CharField(_("association key"), max_length=200, blank=True)
     is_competing = models.BooleanField(_("competing"), default=False)
+    # A partner may dispute a rejection once: a claim disputed before gets a final rejection,
+    # even when the dispute went through an information request and came back under review.
+    disputed_once = models.BooleanField(_("disputed once"), default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -277,7 +255,7 @@ class Claim(NoDeleteModel):
             models.Index(fields=["partner", "-created_at", "-id"], name="claim_partner_created_idx"),
             models.Index(fields=["association_key", "status"], name="claim_key_status_idx"),
             models.Index(fields=["customer_domain"], name="claim_domain_idx"),
-            # SLA sweep: rejected claims whose dispute window closes (jobs issue).
+            # SLA sweep: rejected claims whose dispute window closes.
             models.Index(fields=["dispute_until"], condition=Q(status="rejected"), name="claim_dispute_window_idx"),
         ]
 
@@ -292,7 +270,7 @@ class Claim(NoDeleteModel):
 
     @property
     def reference(self) -> str:
-        return f"CPOR-{self.pk:06d}" if self.pk else "CPOR-new"
+        return claim_reference(self.pk) if self.pk else "CPOR-new"
 
     @property
     def is_partner_editable(self) -> bool:
@@ -306,7 +284,7 @@ def poe_storage():
 def poe_upload_to(instance, filename):
     # Random name; the original name is kept in PoeFile.original_name for display only.
     suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+    return f"{clock.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
 class PoeFile(NoDeleteModel):

@@ -12,19 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEvent
 from claims.cache import status_counts_key
 from claims.filters import ClaimFilter
-from claims.models import (
-    ACTIVITIES_BY_AREA,
-    Claim,
-    Comment,
-    EndReason,
-    InfoRequestReason,
-    PoeFile,
-    RejectionReason,
-    Status,
-)
+from claims.models import ACTIVITIES_BY_AREA, Claim, Comment, EndReason, InfoRequestReason, PoeFile, RejectionReason
+from claims.references import claim_reference
+from claims.states import Status
 from directory.models import Product
 from lib.cache import cache_get, cache_set
-from partners.models import Mpn
+from partners.models import Membership, Mpn
 
 PAGE_SIZE = 25
 MAX_PAGE = 400  # offset pagination without COUNT; deeper pages are reached by filtering
@@ -194,14 +187,12 @@ def partner_side_name(user, claim: Claim) -> str:
     membership = getattr(user, "membership", None) if _has_membership(user) else None
     if membership is not None:
         if membership.partner_id == claim.partner_id:
-            return user.get_full_name() or user.username
+            return user.display_name
         return str(_("System"))
     return str(_("Microsoft"))
 
 
 def _has_membership(user) -> bool:
-    from partners.models import Membership
-
     try:
         user.membership  # noqa: B018 (select_related has fetched it, or it raises)
     except Membership.DoesNotExist:
@@ -238,7 +229,7 @@ def partner_timeline(claim: Claim, *, poe_names: dict | None = None) -> list[Tim
         if event.action == "claims.claim.updated":
             detail = ", ".join(str(field_labels.get(name, name)) for name in data.get("fields", []))
         elif event.action == "claims.claim.created" and data.get("reclaimed_from"):
-            detail = _("Reclaim of %(ref)s") % {"ref": f"CPOR-{int(data['reclaimed_from']):06d}"}
+            detail = _("Reclaim of %(ref)s") % {"ref": claim_reference(data["reclaimed_from"])}
         elif event.action == "claims.poe.added" and poe_names:
             detail = poe_names.get(data.get("poe"), "")
         elif event.action == "claims.claim.withdrawn":

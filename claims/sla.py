@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import DueKind, Status
+from claims.models import DueKind
+from claims.states import Status
 from lib.business_days import business_days_between
 
 ON_TRACK, DUE_SOON, OVERDUE, PAUSED, NONE = "on_track", "due_soon", "overdue", "paused", "none"

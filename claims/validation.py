@@ -1,4 +1,5 @@
-"""The submission rules of DESIGN.md, each with a stable error code.
+"""The submission rules (docs/lifecycle.md, "Validation at submission"), each with a stable
+error code.
 
 ``validate_claim`` runs every rule against the directory and returns the issues (errors and
 warnings) plus what the input resolved to (tenant, subscription, association key). The same
@@ -13,9 +14,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from claims.keys import association_key
-from claims.models import ACTIVE_STATUSES, ACTIVITIES_BY_AREA, INCENTIVE_ACTIVITIES, Activity, Claim
+from claims.models import ACTIVITIES_BY_AREA, INCENTIVE_ACTIVITIES, Activity, Claim
+from claims.references import claim_reference
+from claims.states import ACTIVE_STATUSES
 from directory.lookup import Directory, SubscriptionInfo, get_directory
-from directory.models import CLAIMABLE_SUBSCRIPTION_STATUSES, Channel, SolutionArea
+from directory.models import CLAIMABLE_SUBSCRIPTION_STATUSES, Channel, SolutionArea, SubscriptionStatus
 
 CHECK_WITH_CUSTOMER = _("Check the details with your customer. If that does not resolve it, contact support.")
 
@@ -265,7 +268,7 @@ def parse_guid(value: str) -> uuid.UUID | None:
 
 
 def check_tenant(tenant_text: str, domain: str, *, directory: Directory | None = None):
-    """Tenant ID and domain checks (rule 1). Returns (issues, TenantInfo or None)."""
+    """Tenant ID and domain checks. Returns (issues, TenantInfo or None)."""
     directory = directory or get_directory()
     tenant_text = (tenant_text or "").strip()
     if not tenant_text:
@@ -283,7 +286,7 @@ def check_tenant(tenant_text: str, domain: str, *, directory: Directory | None =
 
 
 def _subscription_problem(sub: SubscriptionInfo, *, tenant_uuid, value: str) -> Issue | None:
-    """Rule 4 on one subscription, most fundamental cause first."""
+    """The subscription checks on one subscription, most fundamental cause first."""
     if tenant_uuid is not None and sub.tenant_id != tenant_uuid:
         return _issue("subscription_other_tenant", value=value, tenant_id=tenant_uuid)
     if not sub.has_dynamics:
@@ -291,8 +294,6 @@ def _subscription_problem(sub: SubscriptionInfo, *, tenant_uuid, value: str) -> 
     if sub.channel == Channel.CSP:
         return _issue("subscription_is_csp", value=value)
     if sub.status not in CLAIMABLE_SUBSCRIPTION_STATUSES:
-        from directory.models import SubscriptionStatus
-
         return _issue("subscription_not_active", value=value, status=SubscriptionStatus(sub.status).label)
     if not sub.provisioned:
         return _issue("subscription_not_provisioned", value=value)
@@ -300,7 +301,7 @@ def _subscription_problem(sub: SubscriptionInfo, *, tenant_uuid, value: str) -> 
 
 
 def check_subscription(value: str, *, tenant_text: str = "", directory: Directory | None = None):
-    """The subscription-ID checks (rule 4) on their own, for the live field check.
+    """The subscription-ID checks on their own, for the live field check.
     Returns (issues, SubscriptionInfo or None)."""
     directory = directory or get_directory()
     value = (value or "").strip()
@@ -318,13 +319,10 @@ def check_subscription(value: str, *, tenant_text: str = "", directory: Director
     return ([problem] if problem else []), sub
 
 
-def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, directory: Directory | None = None):
-    """Every submission rule. ``partner`` is the filing company; ``claim_id`` the claim being
-    submitted (so it does not conflict with itself)."""
-    directory = directory or get_directory()
-    result = Result()
-    issues = result.issues
-
+def _check_filing(data: ClaimInput, *, partner, issues: list) -> bool:
+    """The required fields, the PoE, the MPN (the partner's own; a warning when it is not
+    enrolled) and the activity offered for the solution area. Returns whether the solution
+    area and activity fit together."""
     for name, label in REQUIRED_FIELDS.items():
         value = getattr(data, name)
         if value in (None, "", []) or (isinstance(value, str) and not value.strip()):
@@ -332,14 +330,12 @@ def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, di
     if data.poe_count < 1:
         issues.append(_issue("poe_required"))
 
-    # Rule 3: the MPN.
     if data.mpn is not None:
         if data.mpn.partner_id != partner.pk:
             issues.append(_issue("mpn_not_own"))
         elif data.activity in INCENTIVE_ACTIVITIES and not data.mpn.incentive_enrolled:
             issues.append(_issue("mpn_not_enrolled", warning=True, mpn=data.mpn.number))
 
-    # Rule 2: the activity for the solution area.
     area_ok = data.solution_area in ACTIVITIES_BY_AREA
     if area_ok and data.activity and data.activity not in ACTIVITIES_BY_AREA[data.solution_area]:
         allowed = ACTIVITIES_BY_AREA[data.solution_area]
@@ -352,8 +348,75 @@ def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, di
             )
         )
         area_ok = False
+    return area_ok
 
-    # Rule 1: tenant and domain.
+
+def _resolve_subscription(data: ClaimInput, products, tenant, tenant_subs, *, directory, issues: list):
+    """The Business Applications subscription the claim covers: the one the partner entered
+    (checked, and covering every product), else the tenant's only eligible one for the
+    products. ``None`` with an issue when there is none, or several to choose from."""
+    if data.subscription_ref.strip():
+        sub_issues, subscription = check_subscription(
+            data.subscription_ref, tenant_text=str(tenant.tenant_id), directory=directory
+        )
+        issues.extend(sub_issues)
+        if subscription is not None and not sub_issues:
+            for product in products:
+                if product.code not in subscription.product_codes:
+                    issues.append(
+                        _issue("product_not_on_subscription", product=product.name, value=subscription.subscription_id)
+                    )
+        return subscription
+    codes = {p.code for p in products}
+    candidates = [s for s in tenant_subs if codes <= s.product_codes]
+    eligible = [s for s in candidates if _subscription_problem(s, tenant_uuid=tenant.tenant_id, value="") is None]
+    if len(eligible) == 1:
+        return eligible[0]
+    if len(eligible) > 1:
+        choices = ", ".join(str(s.subscription_id) for s in eligible)
+        issues.append(_issue("subscription_choose", choices=choices))
+    elif candidates:
+        sub = candidates[0]
+        issues.append(_subscription_problem(sub, tenant_uuid=tenant.tenant_id, value=str(sub.subscription_id)))
+    else:
+        issues.append(_issue("product_not_on_tenant", product=", ".join(p.name for p in products)))
+    return None
+
+
+def _check_holders(result: Result, data: ClaimInput, *, partner, claim_id, by_subscription: bool) -> None:
+    """Who else holds or pursues the key: the same partner is "already claimed" (an error),
+    another partner makes the claim competing (it goes to arbitration)."""
+    holders = (
+        Claim.objects.filter(association_key=result.key, status__in=ACTIVE_STATUSES)
+        .exclude(pk=claim_id)
+        .values_list("pk", "partner_id")
+    )
+    is_bizapps = data.solution_area == SolutionArea.BUSINESS_APPLICATIONS
+    for pk, partner_id in holders:
+        if partner_id == partner.pk:
+            what = _("subscription") if by_subscription else (_("workload") if not is_bizapps else _("product"))
+            result.issues.append(
+                _issue(
+                    "already_claimed",
+                    field="subscription_ref" if by_subscription else "products",
+                    what=what,
+                    activity=Activity(data.activity).label,
+                    claim=claim_reference(pk),
+                )
+            )
+            break
+        result.competing = True
+
+
+def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, directory: Directory | None = None):
+    """Every submission rule (docs/lifecycle.md, "Validation at submission"). ``partner`` is
+    the filing company; ``claim_id`` the claim being submitted (so it does not conflict with
+    itself)."""
+    directory = directory or get_directory()
+    result = Result()
+    issues = result.issues
+    area_ok = _check_filing(data, partner=partner, issues=issues)
+
     tenant_issues, tenant = check_tenant(data.customer_tenant_id, data.customer_domain, directory=directory)
     issues.extend(tenant_issues)
     if tenant is not None:
@@ -370,8 +433,8 @@ def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, di
         return result
 
     is_bizapps = data.solution_area == SolutionArea.BUSINESS_APPLICATIONS
-    needs_subscription_key = is_bizapps and data.activity in (Activity.PRESALES, Activity.USAGE)
-    if not needs_subscription_key and len(products) != 1:
+    by_subscription = is_bizapps and data.activity in (Activity.PRESALES, Activity.USAGE)
+    if not by_subscription and len(products) != 1:
         what = _("workload") if not is_bizapps else _("product")
         issues.append(_issue("single_product_required", what=what))
         return result
@@ -386,67 +449,17 @@ def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, di
 
     subscription = None
     if is_bizapps:
-        if data.subscription_ref.strip():
-            sub_issues, subscription = check_subscription(
-                data.subscription_ref, tenant_text=str(tenant.tenant_id), directory=directory
-            )
-            issues.extend(sub_issues)
-            if subscription is not None and not sub_issues:
-                for product in products:
-                    if product.code not in subscription.product_codes:
-                        issues.append(
-                            _issue(
-                                "product_not_on_subscription",
-                                product=product.name,
-                                value=subscription.subscription_id,
-                            )
-                        )
-        else:
-            # Resolve the subscription from the product when exactly one is eligible.
-            codes = {p.code for p in products}
-            candidates = [s for s in tenant_subs if codes <= s.product_codes]
-            eligible = [
-                s for s in candidates if _subscription_problem(s, tenant_uuid=tenant.tenant_id, value="") is None
-            ]
-            if len(eligible) == 1:
-                subscription = eligible[0]
-            elif len(eligible) > 1:
-                choices = ", ".join(str(s.subscription_id) for s in eligible)
-                issues.append(_issue("subscription_choose", choices=choices))
-            elif candidates:
-                sub = candidates[0]
-                issues.append(_subscription_problem(sub, tenant_uuid=tenant.tenant_id, value=str(sub.subscription_id)))
-            else:
-                issues.append(_issue("product_not_on_tenant", product=", ".join(p.name for p in products)))
+        subscription = _resolve_subscription(data, products, tenant, tenant_subs, directory=directory, issues=issues)
         if result.errors:
             return result
         result.subscription_pk = subscription.pk
 
-    product_code = products[0].code if len(products) == 1 else None
     result.key = association_key(
         solution_area=data.solution_area,
         activity=data.activity,
         tenant_id=tenant.tenant_id,
-        product_code=product_code,
+        product_code=products[0].code if len(products) == 1 else None,
         subscription_id=subscription.subscription_id if subscription else None,
     )
-    holders = (
-        Claim.objects.filter(association_key=result.key, status__in=ACTIVE_STATUSES)
-        .exclude(pk=claim_id)
-        .values_list("pk", "partner_id")
-    )
-    for pk, partner_id in holders:
-        if partner_id == partner.pk:
-            what = _("subscription") if needs_subscription_key else (_("workload") if not is_bizapps else _("product"))
-            issues.append(
-                _issue(
-                    "already_claimed",
-                    field="subscription_ref" if needs_subscription_key else "products",
-                    what=what,
-                    activity=Activity(data.activity).label,
-                    claim=f"CPOR-{pk:06d}",
-                )
-            )
-            break
-        result.competing = True
+    _check_holders(result, data, partner=partner, claim_id=claim_id, by_subscription=by_subscription)
     return result

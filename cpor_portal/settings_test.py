@@ -17,3 +17,14 @@ AXES_ENABLED = True
 # test turn it on, as production has it.
 QUEUE_CACHE_SECONDS = int(os.environ.get("QUEUE_CACHE_SECONDS") or 0)
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS") or 0)
+
+# Under pytest-xdist (``pytest -n 2``) each worker has its own test database; give each its own
+# Redis database for the cache too, so one worker's cache.clear() and generations never reach
+# another's pages: worker gwN uses the configured database + N + 1 (Redis has 16: 0-15).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and _worker[2:].isdigit() and CACHES["default"]["LOCATION"].startswith("redis"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
+    _db = (int(_url.path.strip("/") or 0) + int(_worker[2:]) + 1) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405

@@ -2,16 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from notifications.urls import urlpatterns as notification_urls
+from review.urls import notifications_urlpatterns as review_notification_urls
+
 admin.site.site_header = _("CPOR Portal administration")
 admin.site.site_title = _("CPOR Portal admin")
 admin.site.index_title = _("Operations")
 
 urlpatterns = [
     path("", include("accounts.urls")),
-    path("claims/", include("claims.urls")),
+    path("claims/", include("partner_portal.urls")),
     path("review/", include("review.urls")),
     path("arbitration/", include("arbitration.urls")),
-    path("notifications/", include("notifications.urls")),
+    path("notifications/", include(([*notification_urls, *review_notification_urls], "notifications"))),
     path("admin/", admin.site.urls),
 ]
 

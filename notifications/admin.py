@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from claims.admin import ReadOnlyAdminMixin, claim_id_from_term, claim_link
+from claims.references import claim_admin_link, claim_id_from_term
+from lib.admin import ReadOnlyAdminMixin
 from notifications.models import EmailState, JobRun, Notification, SweepMark
 
 
@@ -50,7 +51,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("claim"), ordering="claim_id")
     def claim_reference(self, obj):
-        return claim_link(obj.claim_id)
+        return claim_admin_link(obj.claim_id)
 
     def get_search_results(self, request, queryset, search_term):
         # Index lookups only: recipient and claim (foreign keys), dedupe key (unique).
@@ -111,4 +112,4 @@ class SweepMarkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("claim"), ordering="claim_id")
     def claim_reference(self, obj):
-        return claim_link(obj.claim_id)
+        return claim_admin_link(obj.claim_id)

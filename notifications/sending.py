@@ -70,7 +70,7 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
         context = {
             "n": notification,
             "recipient": recipient,
-            "name": recipient.get_full_name() or recipient.username,
+            "name": recipient.display_name,
             "subject": notification_subject(notification),
             "sentence": notification_sentence(notification),
             "claim_url": absolute(claim_path(notification.claim_id, for_reviewer=for_reviewer))

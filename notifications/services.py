@@ -11,28 +11,39 @@ import threading
 from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.db.models import Q
 
+from accounts.models import User
+from accounts.roles import REVIEW_LEADS_GROUP
+from cpor_portal.celery import app
+from lib import clock
 from notifications.models import Notification
+from notifications.sending import send_pending
+from partners.selectors import partner_member_ids
 
 log = logging.getLogger(__name__)
 _state = threading.local()
+# The task that sends the outbox (notifications.tasks), queued by its registered name: this
+# module is a leaf that every writer calls, so it never imports a task module.
+SEND_TASK = "notifications.tasks.send_pending_notifications"
 
 
 def request_outbox_flush() -> bool:
     """Ask a worker to send pending e-mail now. Never raises: if the broker is unreachable the
-    rows stay pending and the periodic task sends them later. Returns whether it was queued."""
-    from cpor_portal.celery import app
-    from notifications.tasks import send_pending_notifications
-
+    rows stay pending and the periodic task sends them later. Returns whether it was queued.
+    Without a broker (``CELERY_TASK_ALWAYS_EAGER``, ``make run``) the outbox is sent here."""
+    if app.conf.task_always_eager:
+        try:
+            send_pending()
+        except Exception:  # as an eager task's failure: logged, the rows stay pending
+            log.warning("sending the outbox failed; the rows stay pending", exc_info=True)
+        return True
     try:
-        if app.conf.task_always_eager:
-            send_pending_notifications.apply_async()
-            return True
         # One connection attempt, no retries (kombu would otherwise keep trying for seconds):
         # a request must not wait on a dead broker; the periodic send covers for it.
         options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
         with app.connection_for_write(transport_options=options) as connection:
-            send_pending_notifications.apply_async(retry=False, connection=connection)
+            app.send_task(SEND_TASK, retry=False, connection=connection)
     except Exception:  # broker unreachable (kombu OperationalError, socket errors, …)
         log.warning("broker unreachable; notifications stay pending until the next periodic send", exc_info=True)
         return False
@@ -92,29 +103,16 @@ def notify_users(*, user_ids, kind: str, claim=None, data: dict | None = None, d
     return len(created)
 
 
-def partner_recipient_ids(claim, *, exclude_user=None) -> list[int]:
-    from partners.models import Membership
-
-    ids = Membership.objects.filter(partner_id=claim.partner_id, user__is_active=True).values_list("user_id", flat=True)
-    exclude = getattr(exclude_user, "pk", None)
-    return [i for i in ids if i != exclude]
-
-
 def notify_partner(*, claim, kind: str, data: dict | None = None, exclude_user=None) -> int:
     """Notify every active member of the claim's partner company (never another partner)."""
     return notify_users(
-        user_ids=partner_recipient_ids(claim, exclude_user=exclude_user), kind=kind, claim=claim, data=data
+        user_ids=partner_member_ids(claim.partner_id, exclude_user=exclude_user), kind=kind, claim=claim, data=data
     )
 
 
 def review_lead_ids() -> list[int]:
     """Active review leads (and superusers, who act as leads): they receive escalations and
     the reminders of unassigned claims."""
-    from django.db.models import Q
-
-    from accounts.models import User
-    from accounts.roles import REVIEW_LEADS_GROUP
-
     return list(
         User.objects.filter(Q(groups__name=REVIEW_LEADS_GROUP) | Q(is_superuser=True), is_active=True)
         .order_by("pk")
@@ -126,9 +124,7 @@ def review_lead_ids() -> list[int]:
 @transaction.atomic
 def notification_mark_read(*, user, pk: int | None = None) -> int:
     """Mark one of the user's notifications (or, without ``pk``, all of them) as read."""
-    from django.utils import timezone
-
     qs = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
     if pk is not None:
         qs = qs.filter(pk=pk)
-    return qs.update(read_at=timezone.now())
+    return qs.update(read_at=clock.now())

@@ -17,22 +17,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-KINDS = (
-    "comment",
-    "info_requested",
-    "decision",
-    "reviewer_reminder",
-    "partner_reminder",
-    "escalation",
-    "association_ended",
-    "subscription_claimable",
-    "partner_responded",
-    "withdrawn",
-    "disputed",
-    "assigned",
-    "poe_added",
-    "dispute_window_closed",
-)
+from claims.models import EndReason, InfoRequestReason, RejectionReason
+from claims.references import claim_reference
+from claims.sla import OVERDUE
+from review.params import ME
 
 SUBJECTS = {
     "comment": _("New comment on %(ref)s"),
@@ -80,7 +68,7 @@ SENTENCES = {
     "poe_added": _("The partner added proof of execution to claim %(ref)s."),
     "dispute_window_closed": _("The 30-day dispute window of claim %(ref)s closed. To claim again, file a new claim."),
 }
-# An escalation digest (notifications.sweep: the claims one sweep found past their review
+# An escalation digest (claims.jobs.sweep: the claims one sweep found past their review
 # deadline, for one lead): "count" claims, the first few of them named in "claims".
 DIGEST_SUBJECT = ngettext_lazy(
     "Deadline missed: %(number)s claim",
@@ -109,10 +97,6 @@ DEADLINE_NAMES = {
 SUBSCRIPTION_END_REASONS = ("subscription_expired", "subscription_disabled")
 
 
-def claim_reference(claim_id) -> str:
-    return f"CPOR-{claim_id:06d}" if claim_id else ""
-
-
 def _when(value) -> str:
     if not value:
         return ""
@@ -122,8 +106,6 @@ def _when(value) -> str:
 
 
 def _values(n) -> dict:
-    from claims.models import EndReason, InfoRequestReason, RejectionReason
-
     data = n.data or {}
     reason_labels = {**dict(RejectionReason.choices), **dict(EndReason.choices)}
     info_labels = dict(InfoRequestReason.choices)
@@ -206,8 +188,6 @@ def claim_path(claim_id, *, for_reviewer: bool) -> str:
 
 def overdue_queue_path(*, assigned_to_me: bool = False) -> str:
     """The review queue filtered on claims past their deadline (``review.filters``)."""
-    from review.filters import ME, OVERDUE
-
     try:
         path = reverse("review:queue")
     except NoReverseMatch:

@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("read-all/", views.notification_read_all, name="read_all"),
-    path("recheck/<int:pk>/", views.recheck_claim_view, name="recheck_claim"),
 ]

@@ -1,5 +1,3 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -8,12 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from claims.access import get_claim_for_reviewer
 from notifications.models import Notification
-from notifications.recheck import CLAIMABLE_NOW, ENDED, SKIPPED, recheck_claim
 from notifications.services import notification_mark_read
 from notifications.texts import (
-    claim_path,
     digest_sentence_html,
     is_digest,
     notification_path,
@@ -94,23 +89,3 @@ def notification_read_all(request):
     if count:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:list")
-
-
-@login_required
-@require_POST
-@vary_on_headers("HX-Request")
-def recheck_claim_view(request, pk):
-    """Re-check one claim's subscription against the directory now (reviewers only)."""
-    claim = get_claim_for_reviewer(request.user, pk)
-    outcome = recheck_claim(claim)
-    if request.htmx:
-        response = render(request, "notifications/recheck.html#result", {"outcome": outcome, "claim": claim})
-        response["HX-Trigger"] = json.dumps({"claimRechecked": {"claim": claim.pk, "outcome": outcome.code}})
-        return response
-    if outcome.code in (ENDED, CLAIMABLE_NOW):
-        messages.success(request, outcome.message)
-    elif outcome.code == SKIPPED:
-        messages.warning(request, outcome.message)
-    else:
-        messages.info(request, outcome.message)
-    return redirect(claim_path(claim.pk, for_reviewer=True))

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from arbitration.models import ArbitrationCase, CaseStatus
 from audit.models import AuditEvent
-from claims.models import QUEUE_STATUSES, Claim, Status
+from claims.models import Claim
+from claims.states import AWAITING_REVIEWER, OPEN_STATUSES, Status
 from lib.business_days import add_business_days, is_business_day
 
 WEEKS = 10
@@ -205,8 +206,8 @@ def age_thresholds(now) -> dict:
 def ageing(now) -> tuple[list, int]:
     """The age buckets of the queue, and how many of its running deadlines are past."""
     t = age_thresholds(now)
-    running = [s for s in QUEUE_STATUSES if s != Status.ACTION_REQUIRED]
-    counts = Claim.objects.filter(status__in=QUEUE_STATUSES).aggregate(
+    running = list(AWAITING_REVIEWER)
+    counts = Claim.objects.filter(status__in=OPEN_STATUSES).aggregate(
         overdue=Count("id", filter=Q(status__in=running, due_at__lte=now)),
         b0=Count("id", filter=Q(submitted_at__gte=t[3])),
         b1=Count("id", filter=Q(submitted_at__lt=t[3], submitted_at__gte=t[6])),
@@ -218,9 +219,9 @@ def ageing(now) -> tuple[list, int]:
 
 def open_by_status() -> list:
     counts = dict(
-        Claim.objects.filter(status__in=QUEUE_STATUSES).values_list("status").annotate(n=Count("id")).order_by()
+        Claim.objects.filter(status__in=OPEN_STATUSES).values_list("status").annotate(n=Count("id")).order_by()
     )
-    return [(Status(s).label, counts.get(s, 0), s) for s in QUEUE_STATUSES]
+    return [(Status(s).label, counts.get(s, 0), s) for s in OPEN_STATUSES]
 
 
 def week_starts(now, weeks=WEEKS) -> list[dt.date]:

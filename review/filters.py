@@ -14,23 +14,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import QUEUE_STATUSES, Activity, Claim, Status
+from claims.models import Activity, Claim
+from claims.sla import DUE_SOON, ON_TRACK, OVERDUE, PAUSED, SLA_LABELS
+from claims.states import AWAITING_REVIEWER, OPEN_STATUSES, Status
 from claims.validation import parse_guid
 from directory.models import CustomerTenant, SolutionArea
 from lib.business_days import business_days_after
+from partners.models import Mpn, Partner
 from review.cursor import ASC, DESC
+from review.params import ANYONE, ME, UNASSIGNED
 
-ON_TRACK, DUE_SOON, OVERDUE, PAUSED = "on_track", "due_soon", "overdue", "paused"
-SLA_CHOICES = [
-    (ON_TRACK, _("On track")),
-    (DUE_SOON, _("Due within one business day")),
-    (OVERDUE, _("Overdue")),
-    (PAUSED, _("Paused: waiting on the partner")),
-]
+SLA_CHOICES = [(state, SLA_LABELS[state]) for state in (ON_TRACK, DUE_SOON, OVERDUE, PAUSED)]
 # The reviewer's clock runs in these states; in action_required it is paused.
-RUNNING_STATUSES = tuple(s for s in QUEUE_STATUSES if s != Status.ACTION_REQUIRED)
-
-ME, UNASSIGNED, ANYONE = "me", "unassigned", "anyone"
+RUNNING_STATUSES = AWAITING_REVIEWER
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 MPN_RE = re.compile(r"^[0-9]{6,12}$")
@@ -40,8 +36,6 @@ MAX_NAME_MATCHES = 100  # customers whose name starts with the search text, at m
 def _partner_choices():
     """The partner select's options, read once when the form is first drawn (never for an
     HTMX results request, which does not draw the form)."""
-    from partners.models import Partner
-
     cache = []
 
     def choices():
@@ -71,7 +65,7 @@ class QueueFilter(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
-        choices=[(s.value, s.label) for s in Status if s in QUEUE_STATUSES],
+        choices=[(s.value, s.label) for s in Status if s in OPEN_STATUSES],
         method="filter_status",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -186,8 +180,6 @@ class QueueFilter(django_filters.FilterSet):
     def filter_mpn(self, queryset, name, value):
         """An exact MPN ID. Resolved to its (unique) row first, so the queue is read through
         the partner's index in deadline order instead of sorting every claim of the MPN."""
-        from partners.models import Mpn
-
         value = value.strip()
         found = (
             Mpn.objects.filter(number=value).values_list("pk", "partner_id").first() if MPN_RE.match(value) else None

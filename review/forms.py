@@ -28,7 +28,7 @@ def reviewers_queryset():
 
 class ReviewerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return obj.display_name
 
 
 class VersionedForm(forms.Form):

@@ -14,12 +14,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from claims.models import Activity, Status
+from claims.models import Activity
+from claims.states import Status
 from claims.templatetags.claims_tags import sla_clock_html
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def queue_rows_html(rows, *, user, now) -> SafeString:
@@ -63,7 +60,7 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
         elif claim.assignee_id == me:
             assignee = f"<strong>{t_you}</strong>"
         else:
-            assignee = escape(_person(claim.assignee))
+            assignee = escape(claim.assignee.display_name)
         out.append(
             f'<tr data-href="{url}" aria-selected="false">'
             f'<td class="col-select"><input type="checkbox" name="claim" value="{pk}:{claim.version}" '

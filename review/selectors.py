@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
 
 from audit.models import AuditEvent
-from claims.models import QUEUE_STATUSES, Claim, Comment, PoeFile
+from claims.models import Claim, Comment, PoeFile
+from claims.states import OPEN_STATUSES
 from review import cursor as keyset
 from review.filters import QueueFilter
 
@@ -66,7 +67,7 @@ def _product_names():
 
 def queue_base():
     """Every claim the queue may show (its partial indexes carry this same condition)."""
-    return Claim.objects.filter(status__in=QUEUE_STATUSES)
+    return Claim.objects.filter(status__in=OPEN_STATUSES)
 
 
 def queue_rows(queryset):
@@ -174,10 +175,3 @@ def claim_thread(claim, *, limit=RECENT):
 
 def claim_history(claim, *, limit=RECENT):
     return _latest(AuditEvent.objects.filter(claim=claim).select_related("actor"), limit)
-
-
-def claim_open_case(claim):
-    from arbitration.models import CaseStatus
-
-    link = claim.case_links.select_related("case").filter(case__status=CaseStatus.OPEN).first()
-    return link.case if link else None

@@ -18,3 +18,9 @@ urlpatterns = [
     path("claims/<int:pk>/comment/", views.claim_comment, name="comment"),
     path("claims/<int:pk>/poe/<int:poe_id>/preview/", views.poe_preview, name="poe_preview"),
 ]
+
+# Kept at its first home, /notifications/recheck/<pk>/ as ``notifications:recheck_claim``
+# (links and tests use that name); the project URLconf mounts these under that namespace.
+notifications_urlpatterns = [
+    path("recheck/<int:pk>/", views.claim_recheck, name="recheck_claim"),
+]

@@ -28,11 +28,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from arbitration.selectors import claim_open_case
 from claims import services
 from claims.access import get_claim_for_reviewer, require_reviewer_or_403
 from claims.cache import CLAIMS_GENERATION
 from claims.errors import ClaimChanged, ClaimError
-from claims.models import OPEN_STATUSES, QUEUE_STATUSES, Claim, PoeFile, Status
+from claims.jobs.recheck import CLAIMABLE_NOW, ENDED, SKIPPED, recheck_claim
+from claims.models import Claim, PoeFile
+from claims.states import OPEN_STATUSES, allowed
 from lib.cache import cache_generations, cache_get_current, cache_get_many, cache_set_current, cache_set_many
 from partners.models import PARTNERS_GENERATION
 from review import selectors
@@ -259,7 +262,7 @@ def bulk(request):
         notice = ("error", " ".join(errors) if errors else _("Select at least one claim."))
     else:
         action = form.cleaned_data["action"]
-        claims = {c.pk: c for c in Claim.objects.filter(pk__in=[pk for pk, _v in selected], status__in=QUEUE_STATUSES)}
+        claims = {c.pk: c for c in Claim.objects.filter(pk__in=[pk for pk, _v in selected], status__in=OPEN_STATUSES)}
         done = skipped = 0
         for pk, version in selected:
             claim = claims.get(pk)
@@ -375,14 +378,14 @@ FORM_CLASSES = {
 
 def _available(claim, user, open_case) -> dict:
     """Which actions the screen offers for the claim's state and the user's role."""
-    deciding = claim.status in (Status.UNDER_REVIEW, Status.DISPUTED)
+    status = claim.status
     return {
-        "assign": claim.status in OPEN_STATUSES,
-        "start": claim.status == Status.SUBMITTED,
-        "request_info": deciding,
-        "approve": deciding and open_case is None,
-        "reject": deciding and open_case is None,
-        "revert": user.is_review_lead and claim.status in (Status.APPROVED, Status.REJECTED),
+        "assign": allowed("assign", status),
+        "start": allowed("start_review", status),
+        "request_info": allowed("request_info", status),
+        "approve": allowed("approve", status) and open_case is None,
+        "reject": allowed("reject", status) and open_case is None,
+        "revert": user.is_review_lead and allowed("revert", status),
     }
 
 
@@ -391,7 +394,7 @@ def _claim_context(request, claim, *, bound=None, comment_form=None, changed=Fal
     limit = None if everything else selectors.RECENT
     thread, thread_earlier = selectors.claim_thread(claim, limit=limit)
     history, history_earlier = selectors.claim_history(claim, limit=limit)
-    open_case = selectors.claim_open_case(claim)
+    open_case = claim_open_case(claim)
     available = _available(claim, request.user, open_case)
     forms = {name: cls(claim=claim) for name, cls in FORM_CLASSES.items() if available[name]}
     if bound is not None:
@@ -610,3 +613,23 @@ def dashboard(request):
             cache_set_many({key: context}, seconds)
     context["nav"] = "dashboard"
     return render(request, "review/dashboard.html", context)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def claim_recheck(request, pk):
+    """Re-check one claim's subscription against the directory now (reviewers only)."""
+    claim = get_claim_for_reviewer(request.user, pk)
+    outcome = recheck_claim(claim)
+    if request.htmx:
+        response = render(request, "review/recheck.html#result", {"outcome": outcome, "claim": claim})
+        response["HX-Trigger"] = json.dumps({"claimRechecked": {"claim": claim.pk, "outcome": outcome.code}})
+        return response
+    if outcome.code in (ENDED, CLAIMABLE_NOW):
+        messages.success(request, outcome.message)
+    elif outcome.code == SKIPPED:
+        messages.warning(request, outcome.message)
+    else:
+        messages.info(request, outcome.message)
+    return redirect("review:claim", pk=claim.pk)

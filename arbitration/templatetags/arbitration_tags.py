@@ -5,7 +5,9 @@ from types import SimpleNamespace
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import Activity, DueKind, Status
+from claims.models import Activity, DueKind
+from claims.references import claim_reference
+from claims.states import Status
 from claims.templatetags.claims_tags import sla_clock
 from review.templatetags.review_tags import action_label
 
@@ -57,6 +59,6 @@ def activity_label(value) -> str:
 def claim_refs(pks) -> str:
     """``CPOR-000012, CPOR-000013`` for a list of claim ids kept in an event's data."""
     try:
-        return ", ".join(f"CPOR-{int(pk):06d}" for pk in pks or [])
+        return ", ".join(claim_reference(pk) for pk in pks or [])
     except (TypeError, ValueError):
         return ""

@@ -10,7 +10,8 @@ from arbitration.models import ArbitrationCase, CaseStatus
 from arbitration.services import arbitration_award
 from claims import services
 from claims.errors import ClaimError
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, SubscriptionFactory, member
 
 ROUNDS = 20

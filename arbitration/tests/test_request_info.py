@@ -11,8 +11,9 @@ from arbitration.models import ArbitrationCase
 from arbitration.services import arbitration_request_info
 from arbitration.tests.helpers import contested_case, htmx
 from claims.errors import ClaimChanged, ClaimError, NotAllowed
-from claims.models import Claim, Comment, DueKind, InfoRequestReason, Status
+from claims.models import Claim, Comment, DueKind, InfoRequestReason
 from claims.services import SERVICE_DAYS
+from claims.states import Status
 from lib.business_days import business_days_after
 from notifications.models import Notification
 from tests.helpers import login

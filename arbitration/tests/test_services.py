@@ -6,7 +6,8 @@ from arbitration.models import ArbitrationCase, CaseStatus
 from arbitration.services import arbitration_award, arbitration_reopen
 from claims import services
 from claims.errors import ClaimError, InvalidTransition, NotAllowed
-from claims.models import Activity, Claim, Comment, EndReason, RejectionReason, Status
+from claims.models import Activity, Claim, Comment, EndReason, RejectionReason
+from claims.states import Status
 from claims.tests.factories import ClaimFactory, ProductFactory, SubscriptionFactory
 from directory.models import SolutionArea
 

@@ -9,7 +9,8 @@ from arbitration.models import ArbitrationCase, CaseStatus
 from arbitration.services import arbitration_award
 from arbitration.tests.helpers import contested_case, htmx
 from claims import services
-from claims.models import Claim, EndReason, RejectionReason, Status
+from claims.models import Claim, EndReason, RejectionReason
+from claims.states import Status
 from tests.helpers import login
 
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from arbitration.forms import encode_versions
 from arbitration.models import ArbitrationCase, CaseStatus
 from claims import services
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, SubscriptionFactory, member
 from tests.helpers import login
 

@@ -12,7 +12,8 @@ from arbitration import selectors
 from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
 from arbitration.services import arbitration_award
 from arbitration.tests.helpers import contested_case, htmx
-from claims.models import Activity, Claim, Status
+from claims.models import Activity, Claim
+from claims.states import Status
 from claims.tests.factories import ClaimFactory, MpnFactory, SubscriptionFactory, TenantFactory
 from tests.helpers import login
 

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from claims.models import Claim, Comment, PoeFile, Status
+from claims.models import Claim, Comment, PoeFile
 from claims.services import claim_start_review, claim_submit, comment_add
+from claims.states import Status
 from claims.tests.factories import ClaimFactory, MpnFactory, UserFactory
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"

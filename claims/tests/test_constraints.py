@@ -4,7 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
-from claims.models import Claim, Comment, PoeFile, Status
+from claims.models import Claim, Comment, PoeFile
+from claims.states import Status
 from claims.tests.factories import ClaimFactory, MpnFactory
 from lib.nodelete import DeletionForbidden
 from partners.models import Mpn

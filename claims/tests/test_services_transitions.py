@@ -9,7 +9,9 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from claims import services
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition, NotAllowed, ValidationFailed
-from claims.models import Claim, Comment, DueKind, EndReason, InfoRequestReason, RejectionReason, Status
+from claims.models import Claim, Comment, DueKind, EndReason, InfoRequestReason, RejectionReason
+from claims.states import Status
+from lib.actors import SYSTEM
 from notifications.models import Notification
 
 ALL = set(Status.values)
@@ -182,7 +184,7 @@ def test_dispute_after_30_days_is_refused(draft, actors):
 
 def test_automatic_rejection_for_no_partner_response(draft, actors):
     claim = _request(force_status(draft, Status.UNDER_REVIEW), actors)
-    claim = services.claim_reject(claim=claim, user=None, reason=RejectionReason.NO_PARTNER_RESPONSE)
+    claim = services.claim_reject(claim=claim, user=SYSTEM, reason=RejectionReason.NO_PARTNER_RESPONSE)
     assert claim.status == Status.REJECTED
     event = last_event(claim)
     assert event.actor is None and event.reason_code == RejectionReason.NO_PARTNER_RESPONSE
@@ -190,7 +192,7 @@ def test_automatic_rejection_for_no_partner_response(draft, actors):
 
 def test_automatic_end_when_subscription_expired(draft):
     claim = force_status(draft, Status.APPROVED)
-    claim = services.claim_end(claim=claim, user=None, reason=EndReason.SUBSCRIPTION_EXPIRED)
+    claim = services.claim_end(claim=claim, user=SYSTEM, reason=EndReason.SUBSCRIPTION_EXPIRED)
     assert claim.status == Status.ENDED and claim.end_reason == EndReason.SUBSCRIPTION_EXPIRED
 
 

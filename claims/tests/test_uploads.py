@@ -1,5 +1,5 @@
-"""PoE upload rules (claims.uploads): type by content, size and count limits, hostile names,
-and what the claim form does with a refused file."""
+"""PoE upload rules (claims.uploads): type by content, size and count limits, hostile names.
+What the claim form does with a refused file is in ``partner_portal/tests/test_view_uploads.py``."""
 
 import io
 import struct
@@ -8,11 +8,8 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
-from claims.models import Claim, PoeFile
 from claims.uploads import UploadRejected, check_upload, check_uploads, clean_name, display_name
-from tests.helpers import login
 
 # --- sample files (also used by the view tests) --------------------------------------------------
 
@@ -273,78 +270,3 @@ def test_each_refused_file_gets_its_own_message():
     assert len(errors) == 2
     assert "bad.pdf" in errors[0]
     assert "zero.txt" in errors[1]
-
-
-# --- through the claim form -------------------------------------------------------------------------
-
-
-def _form_data(subscription, mpn, product, **extra):
-    data = {
-        "mpn": mpn.pk,
-        "customer_tenant_id": str(subscription.tenant.tenant_id),
-        "customer_domain": subscription.tenant.domains.first().domain,
-        "solution_area": "business_applications",
-        "activity": "presales",
-        "products": [product.pk],
-        "subscription_ref": str(subscription.subscription_id),
-        "customer_contact_name": "Ada Customer",
-        "customer_contact_title": "CIO",
-        "customer_contact_email": "ada@customer.example",
-        "partner_contact_name": "Per Partner",
-        "partner_contact_email": "per@partner.example",
-        "description": "Ran the pilot.",
-        "action": "submit",
-    }
-    data.update(extra)
-    return data
-
-
-def test_refused_upload_keeps_the_rest_of_the_form(client, contoso_admin, contoso_mpn, subscription, dynamics_sales):
-    login(client, contoso_admin)
-    data = _form_data(subscription, contoso_mpn, dynamics_sales, description="Typed with care")
-    data["poe"] = [upload("report.pdf", b"<html><body>not a pdf</body></html>", "application/pdf")]
-    response = client.post(reverse("claims:new"), data)
-    assert response.status_code == 200
-    assert not Claim.objects.exists()
-    form = response.context["form"]
-    assert any("report.pdf" in str(e) for e in form.errors["poe"])
-    html = response.content.decode()
-    assert "Typed with care" in html
-    assert subscription.tenant.domains.first().domain in html
-    assert 'id="files-lost"' in html
-
-
-def test_empty_upload_through_the_form(client, contoso_admin, contoso_mpn, subscription, dynamics_sales):
-    login(client, contoso_admin)
-    data = _form_data(subscription, contoso_mpn, dynamics_sales, action="save")
-    data["poe"] = [upload("empty.pdf", b"")]
-    response = client.post(reverse("claims:new"), data)
-    assert response.status_code == 200
-    assert "empty.pdf" in str(response.context["form"].errors["poe"])
-    assert not Claim.objects.exists()
-
-
-def test_too_many_files_through_the_form(settings, client, contoso_admin, draft):
-    settings.POE_MAX_FILES_PER_CLAIM = 2  # the draft has one
-    login(client, contoso_admin)
-    files = [upload("a.pdf", pdf_bytes()), upload("b.pdf", pdf_bytes())]
-    response = client.post(reverse("claims:poe_add", args=[draft.pk]), {"poe": files})
-    assert response.status_code == 200
-    assert "at most 2" in str(response.context["poe_form"].errors["poe"])
-    assert PoeFile.objects.filter(claim=draft).count() == 1
-
-
-def test_accepted_upload_is_stored_with_sha256_and_clean_name(client, contoso_admin, draft):
-    import hashlib
-
-    login(client, contoso_admin)
-    response = client.post(
-        reverse("claims:poe_add", args=[draft.pk]), {"poe": [upload("..\\evil\u202e.png", png_bytes(), "text/html")]}
-    )
-    assert response.status_code == 302
-    poe = PoeFile.objects.filter(claim=draft).first()
-    assert poe.original_name == "evil.png"
-    assert poe.content_type == "image/png"
-    assert poe.sha256 == hashlib.sha256(png_bytes()).hexdigest()
-    assert "evil" not in poe.file.name  # stored under a random name
-    assert poe.file.name.endswith(".png")

@@ -6,8 +6,8 @@ import time
 import pytest
 from django.core import mail
 
-from claims.models import Status
 from claims.services import claim_approve, claim_resubmit
+from claims.states import Status
 from cpor_portal.celery import app
 from notifications.models import EmailState, Notification
 from notifications.sending import send_pending

@@ -27,7 +27,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from claims.models import Claim, DueKind, Status
+from claims.models import Claim, DueKind
+from claims.states import Status
 from lib.business_days import business_days_after
 from notifications.models import EmailState, Notification
 from notifications.tests.helpers import under_review

@@ -4,7 +4,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import EndReason, InfoRequestReason, RejectionReason, Status
+from claims.models import EndReason, InfoRequestReason, RejectionReason
+from claims.states import Status
 
 register = template.Library()
 
@@ -71,7 +72,7 @@ def reason_labels(code):
 def person(user):
     if user is None:
         return _("System")
-    return user.get_full_name() or user.username
+    return user.display_name
 
 
 @register.filter

@@ -5,7 +5,8 @@ import datetime as dt
 from django.utils import timezone
 
 from claims import services
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from claims.tests.factories import ClaimFactory, MpnFactory, ProductFactory, SubscriptionFactory, TenantFactory
 
 

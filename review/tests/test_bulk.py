@@ -6,7 +6,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from review.tests.helpers import htmx, queue_claim
 from tests.helpers import login
 

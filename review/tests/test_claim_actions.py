@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from claims import services
-from claims.models import Claim, Comment, InfoRequestReason, RejectionReason, Status
+from claims.models import Claim, Comment, InfoRequestReason, RejectionReason
+from claims.states import Status
 from notifications.models import Notification
 from review.tests.helpers import htmx
 from tests.helpers import login

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from claims import services
-from claims.models import Claim, Comment, InfoRequestReason, Status
+from claims.models import Claim, Comment, InfoRequestReason
+from claims.states import Status
 from review.tests.helpers import htmx, under_review
 from tests.helpers import login
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from arbitration.models import ArbitrationCase
 from claims import services
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from claims.tests.factories import TenantFactory
 from lib.business_days import add_business_days
 from review import dashboard

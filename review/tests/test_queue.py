@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Activity, Status
+from claims.models import Activity
+from claims.states import Status
 from claims.tests.factories import MpnFactory, ProductFactory, TenantFactory
 from directory.models import SolutionArea
 from review.tests.helpers import htmx, queue_claim

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import services
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from claims.tests.factories import PartnerFactory
 from review.tests.helpers import htmx, queue_claim
 from tests.helpers import login

@@ -1,6 +1,7 @@
 """The review screen for claims whose directory links are missing (bulk-loaded or removed)."""
 
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from tests.helpers import login
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import expect
 
-from claims.demo import demo_cases
+from demo.cases import demo_cases
 from directory.models import Product
 from partners.models import Mpn
 from tests.e2e.conftest import settle

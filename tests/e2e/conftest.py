@@ -246,7 +246,7 @@ def settle(page):
 
 def pdf_file(tmp_path, name="proof-of-execution.pdf", text="Signed customer acknowledgement") -> Path:
     """A small, valid PDF for uploads (distinct text gives a distinct SHA-256)."""
-    from claims.demo import demo_pdf
+    from demo.files import demo_pdf
 
     path = tmp_path / name
     path.write_bytes(demo_pdf(text))

@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from arbitration.models import ArbitrationCase, CaseStatus
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from tests.e2e.axe import blocking, describe, run_axe
 from tests.e2e.claim_form import entry, fill_claim_form, submit_claim
 from tests.e2e.conftest import pdf_file, settle, sign_in

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from arbitration.models import ArbitrationCase, CaseStatus
-from claims.models import Claim, EndReason, PoeFile, Status
+from claims.models import Claim, EndReason, PoeFile
+from claims.states import Status
 from partners.models import Membership, Mpn
 from tests.e2e.conftest import pdf_file, settle
 

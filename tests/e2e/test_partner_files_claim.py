@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from tests.e2e.claim_form import entry, fill_claim_form, submit_claim
 from tests.e2e.conftest import pdf_file
 

@@ -4,7 +4,8 @@ field it concerns with everything typed kept, then corrects one and submits."""
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Claim, Status
+from claims.models import Claim
+from claims.states import Status
 from claims.validation import MESSAGES
 from tests.e2e.claim_form import cases, entry, expect_values_kept, fill_claim_form, submit_claim
 from tests.e2e.conftest import ARTIFACTS, pdf_file

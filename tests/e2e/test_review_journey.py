@@ -5,7 +5,8 @@ rejected with a reason. Internal notes never reach a partner page."""
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Claim, Comment, Status
+from claims.models import Claim, Comment
+from claims.states import Status
 from tests.e2e.conftest import pdf_file, settle
 
 pytestmark = pytest.mark.browser

@@ -196,7 +196,7 @@ def multipart(fields, files):
 
 
 def small_pdf(text: str) -> bytes:
-    from claims.demo import demo_pdf
+    from demo.files import demo_pdf
 
     return demo_pdf(text)
 

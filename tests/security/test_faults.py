@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from claims.models import Claim, PoeFile, Status
+from claims.models import Claim, PoeFile
+from claims.states import Status
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import pdf_bytes, upload
 from cpor_portal.celery import app as celery_app

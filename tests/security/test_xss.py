@@ -13,7 +13,8 @@ from django.utils.html import escape
 
 from arbitration.forms import encode_versions
 from arbitration.models import ArbitrationCase, CaseStatus
-from claims.models import Claim, Comment, PoeFile, Status
+from claims.models import Claim, Comment, PoeFile
+from claims.states import Status
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
 from notifications.sending import send_pending

@@ -1,0 +1,731 @@
+"""The partner side: my claims, the claim form (new, draft, edit, reclaim), live directory
+checks, the claim page with its actions, comments and PoE downloads.
+
+Every view fetches through ``claims.access`` (another company's claim is a 404, a read-only
+role gets 403 on writes), writes through ``claims.services`` and turns domain errors into
+messages on the form, keeping what was typed. Pages work without JavaScript; HTMX requests
+get the page's partials (``page.html#name``).
+"""
+
+from contextlib import contextmanager
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from claims import selectors
+from claims.access import get_claim_for_partner, get_claim_for_reviewer, partner_membership_or_404
+from claims.errors import ClaimChanged, ClaimError, ValidationFailed
+from claims.models import INCENTIVE_ACTIVITIES, EndReason, PoeFile, RejectionReason
+from claims.services import (
+    claim_create,
+    claim_dispute,
+    claim_end,
+    claim_resubmit,
+    claim_submit,
+    claim_update,
+    claim_withdraw,
+    comment_add,
+    poe_attach,
+)
+from claims.states import ACTIVE_STATUSES, Status, allowed
+from claims.transitions import DISPUTE_WINDOW_CLOSED, dispute_window_open, require_allowed
+from claims.uploads import PREVIEWABLE_CONTENT_TYPES, check_uploads, safe_header_name
+from claims.validation import check_subscription, check_tenant
+from directory.models import Channel, SubscriptionStatus
+from partner_portal.forms import (
+    SUMMARY_LABELS,
+    ClaimForm,
+    CommentForm,
+    DisputeForm,
+    EndForm,
+    PoeForm,
+    ResubmitForm,
+    WithdrawForm,
+)
+
+FORM_TEXT_FIELDS = (
+    "mpn",
+    "customer_tenant_id",
+    "customer_domain",
+    "solution_area",
+    "activity",
+    "subscription_ref",
+    "customer_contact_name",
+    "customer_contact_title",
+    "customer_contact_email",
+    "partner_contact_name",
+    "partner_contact_email",
+    "description",
+)
+
+
+def _writer_membership(request):
+    """The user's membership when it may change claims: not a partner user → 404, read-only → 403."""
+    membership = partner_membership_or_404(request.user)
+    if not membership.can_write:
+        raise PermissionDenied
+    return membership
+
+
+# --- My claims -----------------------------------------------------------------------------
+
+
+def _sort_columns(params, current: str):
+    columns = []
+    for key, label in (
+        ("reference", _("Claim")),
+        ("customer", _("Customer")),
+        ("activity", _("Activity")),
+        ("status", _("Status")),
+        ("due", _("Deadline")),
+        ("created", _("Created")),
+    ):
+        query = params.copy()
+        query.pop("page", None)
+        if current == key:
+            query["sort"], direction = f"-{key}", "ascending"
+        elif current == f"-{key}":
+            query["sort"], direction = key, "descending"
+        else:
+            query["sort"], direction = key, ""
+        columns.append({"key": key, "label": label, "query": query.urlencode(), "direction": direction})
+    return columns
+
+
+def _page_query(params, page: int) -> str:
+    query = params.copy()
+    query["page"] = str(page)
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def claim_list(request):
+    """The company's claims: filters, search, sort, pages without a COUNT, the status strip and
+    the claims waiting on the partner."""
+    membership = partner_membership_or_404(request.user)
+    filterset, page = selectors.claim_list(partner=membership.partner, params=request.GET)
+    params = request.GET.copy()
+    context = {
+        "filter": filterset,
+        "page": page,
+        "columns": _sort_columns(params, page.sort),
+        "next_query": _page_query(params, page.page + 1) if page.has_next else "",
+        "previous_query": _page_query(params, page.page - 1) if page.has_previous else "",
+        "can_write": membership.can_write,
+        "is_filtered": any(v for k, v in request.GET.items() if k not in ("sort", "page")),
+        "nav": "claims",
+    }
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, "claims/claim_list.html#results", context)
+        # Push a clean address (no empty filters) so the bookmark and Back button read well.
+        clean = QueryDict(mutable=True)
+        for key, values in request.GET.lists():
+            kept = [v for v in values if v.strip()]
+            if kept:
+                clean.setlist(key, kept)
+        response["HX-Push-Url"] = request.path + (f"?{clean.urlencode()}" if clean else "")
+        return response
+    context["status_counts"] = selectors.status_counts(partner=membership.partner)
+    context["needs_action"] = selectors.needs_action(partner=membership.partner)
+    return render(request, "claims/claim_list.html", context)
+
+
+# --- the claim form ------------------------------------------------------------------------
+
+
+def _initial_from_claim(claim) -> dict:
+    initial = {name: getattr(claim, name) for name in FORM_TEXT_FIELDS if name != "mpn"}
+    initial["mpn"] = claim.mpn_id
+    initial["products"] = [str(pk) for pk in claim.products.values_list("pk", flat=True)]
+    initial["version"] = claim.version
+    return initial
+
+
+def _initial_from_data(data) -> dict:
+    initial = {name: data.get(name, "") for name in FORM_TEXT_FIELDS}
+    initial["mpn"] = initial["mpn"] or None
+    initial["products"] = data.getlist("products") if hasattr(data, "getlist") else []
+    initial["version"] = data.get("version") or None
+    return initial
+
+
+def _render_form(request, *, form, membership, claim=None, reclaimed_from=None, general_issues=(), status=200, **extra):
+    if claim is not None and claim.pk:
+        action_url = reverse("claims:edit", args=[claim.pk])
+        title = _("Edit claim %(ref)s") % {"ref": claim.reference}
+    elif reclaimed_from is not None:
+        action_url = reverse("claims:reclaim", args=[reclaimed_from.pk])
+        title = _("Reclaim %(ref)s") % {"ref": reclaimed_from.reference}
+    else:
+        action_url = reverse("claims:new")
+        title = _("New claim")
+    form.enable_live_checks()
+    summary = []
+    for bound in form:
+        label = SUMMARY_LABELS.get(bound.name, bound.label)
+        summary += [(bound.name, f"{label}: {error}") for error in bound.errors]
+        summary += [(bound.name, issue.message) for issue in bound.issues]
+    summary += [("", str(error)) for error in form.non_field_errors()]
+    summary += [("", issue.message) for issue in general_issues if not issue.warning]
+    context = {
+        "form": form,
+        "claim": claim,
+        "reclaimed_from": reclaimed_from,
+        "general_issues": general_issues,
+        "general_warnings": [i for i in general_issues if i.warning],
+        "summary": summary,
+        "poe_files": selectors.claim_poe(claim) if claim is not None and claim.pk else [],
+        "action_url": action_url,
+        "title": title,
+        "nav": "new" if claim is None else "claims",
+        **extra,
+    }
+    return render(request, "claims/claim_form.html", context, status=status)
+
+
+def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
+    """POST of the claim form: "Save draft", "Submit claim", or (without JavaScript) "Update
+    choices" after changing the solution area."""
+    action = request.POST.get("action", "save")
+    files_chosen = bool(request.FILES.getlist("poe"))
+    render_kw = {"membership": membership, "claim": claim, "reclaimed_from": reclaimed_from}
+    if action == "refresh":
+        form = ClaimForm(initial=_initial_from_data(request.POST), partner=membership.partner, claim=claim)
+        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+
+    form = ClaimForm(request.POST, request.FILES, partner=membership.partner, claim=claim)
+    if not form.is_valid():
+        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+    if claim is None and form.cleaned_data.get("mpn") is None:
+        form.add_error("mpn", _("Choose an MPN ID. A draft needs one too."))
+        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+
+    existing = claim.poe_files.count() if claim is not None else 0
+    accepted, upload_errors = check_uploads(form.cleaned_data["poe"], existing_count=existing)
+    if upload_errors:
+        for error in upload_errors:
+            form.add_error("poe", error)
+        return _render_form(request, form=form, files_lost=True, **render_kw)
+
+    user = request.user
+    try:
+        with _files_removed_on_rollback() as stored, transaction.atomic():
+            if claim is None:
+                claim = claim_create(user=user, data=form.service_data(), reclaimed_from=reclaimed_from)
+            else:
+                claim = claim_update(
+                    claim=claim, user=user, data=form.service_data(), expected_version=form.cleaned_data["version"]
+                )
+            for upload in accepted:
+                stored.append(
+                    poe_attach(
+                        claim=claim,
+                        user=user,
+                        name=upload.name,
+                        content=upload.content,
+                        content_type=upload.content_type,
+                    )
+                )
+    except ValidationFailed as exc:  # an edit after submission that would break the claim
+        general = form.attach_issues(exc.issues)
+        return _render_form(request, form=form, general_issues=general, files_lost=files_chosen, **render_kw)
+    except ClaimChanged as exc:
+        if claim is not None:
+            claim.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(claim.version)
+            form = ClaimForm(data, partner=membership.partner, claim=claim)
+            form.is_valid()
+            render_kw["claim"] = claim
+        form.add_error(None, str(exc.message) + " " + _("Check the values below and save again to keep yours."))
+        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+    except ClaimError as exc:
+        form.add_error(None, str(exc.message))
+        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+
+    claim.refresh_from_db()
+    if action == "submit" and claim.status == Status.EDITING:
+        return _submit(request, membership=membership, claim=claim, posted=request.POST)
+    messages.success(
+        request,
+        _("Draft %(ref)s saved.") % {"ref": claim.reference}
+        if claim.status == Status.EDITING
+        else _("Changes to %(ref)s saved.") % {"ref": claim.reference},
+    )
+    return redirect("claims:detail", pk=claim.pk)
+
+
+@contextmanager
+def _files_removed_on_rollback():
+    """The PoE stored inside the block (appended to the yielded list) is deleted again when the
+    block raises: its rows roll back with the transaction, so their files must go too."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        for poe in stored:
+            poe.file.storage.delete(poe.file.name)
+        raise
+
+
+def _submit(request, *, membership, claim, posted=None, expected_version=None, files_lost=False):
+    """Submit a saved draft. On failure the claim form comes back with each issue on its field;
+    the draft (and its PoE) stays saved."""
+    try:
+        claim, warnings = claim_submit(claim=claim, user=request.user, expected_version=expected_version)
+    except ValidationFailed as exc:
+        claim.refresh_from_db()
+        if posted is not None:
+            data = posted.copy()
+            data["version"] = str(claim.version)
+            form = ClaimForm(data, partner=membership.partner, claim=claim)
+            form.is_valid()
+        else:
+            form = ClaimForm(initial=_initial_from_claim(claim), partner=membership.partner, claim=claim)
+        general = form.attach_issues(exc.issues)
+        return _render_form(
+            request,
+            form=form,
+            membership=membership,
+            claim=claim,
+            general_issues=general,
+            files_lost=files_lost,
+            saved_not_submitted=True,
+        )
+    except ClaimError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("claims:detail", pk=claim.pk)
+    messages.success(
+        request,
+        _("Claim %(ref)s submitted. Microsoft starts the review within 5 business days.") % {"ref": claim.reference},
+    )
+    for warning in warnings:
+        messages.warning(request, warning.message)
+    if claim.is_competing:
+        messages.info(
+            request,
+            _(
+                "Another claim exists for this customer and product. Microsoft reviews competing claims, which may "
+                "take longer than five business days; watch the claim's comments."
+            ),
+        )
+    return redirect("claims:detail", pk=claim.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_new(request):
+    membership = _writer_membership(request)
+    if request.method == "POST":
+        return _save_claim_form(request, membership=membership)
+    form = ClaimForm(partner=membership.partner, initial=_initial_from_data(request.GET))
+    return _render_form(request, form=form, membership=membership)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_reclaim(request, pk):
+    """A new draft prefilled from a rejected, withdrawn or ended claim and linked to it.
+    ``?subscription=<id>`` prefills a renewed subscription (the re-check's link)."""
+    old, _can_write = get_claim_for_partner(request.user, pk, write=True, queryset=selectors.claim_for_page())
+    membership = request.user.partner_membership
+    if not allowed("reclaim", old.status):
+        messages.error(request, _("Only a rejected, withdrawn or ended claim can be reclaimed."))
+        return redirect("claims:detail", pk=old.pk)
+    if request.method == "POST":
+        return _save_claim_form(request, membership=membership, reclaimed_from=old)
+    initial = _initial_from_claim(old)
+    initial["version"] = None
+    subscription = (request.GET.get("subscription") or "").strip()[:64]
+    if subscription:
+        initial["subscription_ref"] = subscription
+    form = ClaimForm(initial=initial, partner=membership.partner)
+    return _render_form(request, form=form, membership=membership, reclaimed_from=old)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_edit(request, pk):
+    claim, _can_write = get_claim_for_partner(request.user, pk, write=True)
+    membership = request.user.partner_membership
+    if not allowed("edit", claim.status):
+        messages.error(
+            request, _("A claim that is “%(status)s” cannot be edited.") % {"status": claim.get_status_display()}
+        )
+        return redirect("claims:detail", pk=claim.pk)
+    if request.method == "POST":
+        return _save_claim_form(request, membership=membership, claim=claim)
+    form = ClaimForm(initial=_initial_from_claim(claim), partner=membership.partner, claim=claim)
+    return _render_form(request, form=form, membership=membership, claim=claim)
+
+
+@login_required
+@require_POST
+def claim_submit_view(request, pk):
+    claim, _can_write = get_claim_for_partner(request.user, pk, write=True)
+    return _submit(
+        request,
+        membership=request.user.partner_membership,
+        claim=claim,
+        expected_version=_posted_version(request),
+    )
+
+
+@login_required
+@require_GET
+def form_fields(request):
+    """HTMX: the fields that depend on the solution area (activity, products, subscription)."""
+    membership = _writer_membership(request)
+    form = ClaimForm(initial=_initial_from_data(request.GET), partner=membership.partner).enable_live_checks()
+    return render(request, "claims/claim_form.html#dependent", {"form": form})
+
+
+# --- live checks (HTMX fragments) ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def live_check_tenant(request):
+    _writer_membership(request)
+    tenant_text = request.GET.get("customer_tenant_id", "")[:200]
+    domain = request.GET.get("customer_domain", "")[:300]
+    issues, tenant = check_tenant(tenant_text, domain) if tenant_text.strip() else ([], None)
+    live = {"checked": bool(tenant_text.strip()), "issues": issues, "tenant": tenant, "domain": domain.strip()}
+    return render(request, "claims/claim_form.html#tenant_check", {"live": live})
+
+
+@login_required
+@require_GET
+def live_check_subscription(request):
+    _writer_membership(request)
+    value = request.GET.get("subscription_ref", "")[:200]
+    tenant_text = request.GET.get("customer_tenant_id", "")[:200]
+    issues, sub = check_subscription(value, tenant_text=tenant_text) if value.strip() else ([], None)
+    details = ""
+    if sub is not None and not issues:
+        details = " · ".join(
+            [
+                str(Channel(sub.channel).label),
+                str(SubscriptionStatus(sub.status).label),
+                str(_("provisioned") if sub.provisioned else _("not provisioned")),
+            ]
+        )
+    live = {"checked": bool(value.strip()), "issues": issues, "subscription": sub, "details": details}
+    return render(request, "claims/claim_form.html#subscription_check", {"live": live})
+
+
+@login_required
+@require_GET
+def live_check_mpn(request):
+    """The not-enrolled warning as soon as MPN and activity are chosen (a warning, never an error)."""
+    membership = _writer_membership(request)
+    mpn = None
+    mpn_id = request.GET.get("mpn", "")
+    if mpn_id.isdigit() and len(mpn_id) <= 18:
+        mpn = selectors.partner_mpns(membership.partner).filter(pk=int(mpn_id)).first()
+    activity = request.GET.get("activity", "")
+    warn = mpn is not None and activity in INCENTIVE_ACTIVITIES and not mpn.incentive_enrolled
+    return render(request, "claims/claim_form.html#mpn_check", {"live": {"mpn": mpn, "warn": warn}})
+
+
+# --- the claim page ----------------------------------------------------------------------------
+
+
+def _actions(claim, can_write: bool) -> dict:
+    status = claim.status
+    w = can_write
+    return {
+        "can_edit": w and allowed("edit", status),
+        "can_submit": w and allowed("submit", status),
+        "can_withdraw": w and allowed("withdraw", status),
+        "can_resubmit": w and allowed("resubmit", status),
+        "can_dispute": w and allowed("dispute", status) and dispute_window_open(claim),
+        "can_end": w and allowed("end", status),
+        "can_reclaim": w and allowed("reclaim", status),
+        # A rejected claim takes new PoE only with its dispute (the dispute form's files).
+        "can_add_poe": w and allowed("add_poe", status) and status != Status.REJECTED,
+        "can_comment": w and status != Status.EDITING,
+    }
+
+
+def _thread_context(claim, can_write, comment_form=None) -> dict:
+    return {
+        "claim": claim,
+        "comments": selectors.partner_comments(claim),
+        "comment_form": comment_form or CommentForm(),
+        "can_comment": can_write and claim.status != Status.EDITING,
+    }
+
+
+def _render_detail(request, claim, can_write, *, status=200, **forms):
+    poe_files = selectors.claim_poe(claim)
+    thread = _thread_context(claim, can_write, forms.get("comment_form"))
+    requests = [c for c in thread["comments"] if c.code == "info_requested"]
+    context = {
+        "claim": claim,
+        "can_write": can_write,
+        "products": list(claim.products.all()),
+        "poe_files": poe_files,
+        "timeline": selectors.partner_timeline(claim, poe_names={p.pk: p.original_name for p in poe_files}),
+        "resubmit_form": forms.get("resubmit_form") or ResubmitForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        "dispute_form": forms.get("dispute_form") or DisputeForm(),
+        "end_form": forms.get("end_form") or EndForm(),
+        "poe_form": forms.get("poe_form") or PoeForm(),
+        "open_form": forms.get("open_form", ""),
+        "show_competing": claim.is_competing and claim.status in ACTIVE_STATUSES,
+        "mpn_warning": claim.activity in INCENTIVE_ACTIVITIES and not claim.mpn.incentive_enrolled,
+        "decision_reason_label": dict(RejectionReason.choices).get(claim.decision_reason, claim.decision_reason),
+        "nav": "claims",
+        "info_request": requests[-1] if requests and claim.status == Status.ACTION_REQUIRED else None,
+        **thread,
+        **_actions(claim, can_write),
+    }
+    return render(request, "claims/claim_detail.html", context, status=status)
+
+
+def _page_claim(request, pk, *, write=False):
+    return get_claim_for_partner(request.user, pk, write=write, queryset=selectors.claim_for_page())
+
+
+@login_required
+@require_GET
+def claim_detail(request, pk):
+    claim, can_write = _page_claim(request, pk)
+    return _render_detail(request, claim, can_write)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def comment_post(request, pk):
+    """A partner comment. HTMX gets the updated thread; without JavaScript, PRG."""
+    claim, can_write = _page_claim(request, pk, write=True)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_add(claim=claim, user=request.user, body=form.cleaned_data["body"])
+        except ClaimError as exc:
+            form.add_error("body", str(exc.message))
+        else:
+            if request.htmx:
+                return render(request, "claims/claim_detail.html#thread", _thread_context(claim, can_write))
+            messages.success(request, _("Comment posted."))
+            return redirect(reverse("claims:detail", args=[claim.pk]) + "#comments")
+    if request.htmx:
+        return render(request, "claims/claim_detail.html#thread", _thread_context(claim, can_write, form))
+    return _render_detail(request, claim, can_write, comment_form=form, open_form="comment")
+
+
+def _posted_version(request) -> int | None:
+    """The claim version the form was loaded with (a tampered value means "not given")."""
+    posted = (request.POST.get("version") or "").strip()
+    return int(posted) if posted.isdigit() and len(posted) < 10 else None
+
+
+def _expect_version(request, claim) -> None:
+    """Refuse a stale form *before* new PoE is stored (attaching PoE bumps the version)."""
+    posted = _posted_version(request)
+    if posted is not None and posted != claim.version:
+        raise ClaimChanged()
+
+
+def _attach_files(request, claim, form, files) -> bool:
+    """Check and store new PoE for an action form. False (with the errors on the form's ``poe``
+    field) when a file is refused: then nothing is stored."""
+    accepted, errors = check_uploads(files, existing_count=claim.poe_files.count())
+    if errors:
+        for error in errors:
+            form.add_error("poe", error)
+        return False
+    for upload in accepted:
+        poe_attach(
+            claim=claim, user=request.user, name=upload.name, content=upload.content, content_type=upload.content_type
+        )
+    return True
+
+
+def _attach_action_files(request, claim, form) -> bool:
+    """For an action that takes new PoE: refuse a stale form first, then store the form's files
+    and reload the claim (attaching moves its version on). False, with the errors on the form's
+    ``poe`` field, when a file is refused: then nothing is stored."""
+    _expect_version(request, claim)
+    if not _attach_files(request, claim, form, form.cleaned_data["poe"]):
+        return False
+    claim.refresh_from_db()
+    return True
+
+
+def _partner_action(request, pk, *, form_class, name, act):
+    """What every action form on the partner's claim page does around its service call. The
+    claim only if the user may write to it (another partner's is a 404, a read-only member gets
+    403); the form bound to the POST; then ``act(claim, form)``, which calls the service and
+    returns the success message, or None when it put an error on the form (a refused file).
+    Done: the message and back to the claim. Invalid, refused or overtaken by another change:
+    the page again with the claim as it is now and this form (``<name>_form``) open with its
+    errors."""
+    claim, can_write = _page_claim(request, pk, write=True)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            done = act(claim, form)
+        except ClaimError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("claims:detail", pk=claim.pk)
+    claim.refresh_from_db()
+    return _render_detail(request, claim, can_write, open_form=name, **{f"{name}_form": form})
+
+
+@login_required
+@require_POST
+def claim_resubmit_view(request, pk):
+    """Answer Microsoft's request (optionally with new PoE) and resubmit."""
+
+    def resubmit(claim, form):
+        require_allowed(claim=claim, action="resubmit")  # before the answer's files are stored
+        if not _attach_action_files(request, claim, form):
+            return None
+        claim_resubmit(
+            claim=claim, user=request.user, message=form.cleaned_data["message"], expected_version=claim.version
+        )
+        return _("Your answer was sent and the claim is back under review.")
+
+    return _partner_action(request, pk, form_class=ResubmitForm, name="resubmit", act=resubmit)
+
+
+@login_required
+@require_POST
+def claim_withdraw_view(request, pk):
+    def withdraw(claim, form):
+        claim_withdraw(
+            claim=claim,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=_posted_version(request),
+        )
+        return _("Claim %(ref)s withdrawn.") % {"ref": claim.reference}
+
+    return _partner_action(request, pk, form_class=WithdrawForm, name="withdraw", act=withdraw)
+
+
+@login_required
+@require_POST
+def claim_dispute_view(request, pk):
+    """Dispute a rejection within 30 days: a justification and optionally new PoE."""
+
+    def dispute(claim, form):
+        # Before the dispute's files are stored.
+        if claim.status != Status.REJECTED:
+            raise ClaimError(_("Only a rejected claim can be disputed."))
+        if not dispute_window_open(claim):
+            raise ClaimError(DISPUTE_WINDOW_CLOSED)
+        if not _attach_action_files(request, claim, form):
+            return None
+        claim_dispute(
+            claim=claim,
+            user=request.user,
+            justification=form.cleaned_data["justification"],
+            expected_version=claim.version,
+        )
+        return _("Dispute sent. Microsoft decides within 5 business days.")
+
+    return _partner_action(request, pk, form_class=DisputeForm, name="dispute", act=dispute)
+
+
+@login_required
+@require_POST
+def claim_end_view(request, pk):
+    """End an approved association, with a mandatory reason."""
+
+    def end(claim, form):
+        claim_end(
+            claim=claim,
+            user=request.user,
+            reason=EndReason.PARTNER_DISASSOCIATED,
+            message=form.cleaned_data["message"],
+            expected_version=_posted_version(request),
+        )
+        return _("The association of %(ref)s has ended.") % {"ref": claim.reference}
+
+    return _partner_action(request, pk, form_class=EndForm, name="end", act=end)
+
+
+@login_required
+@require_POST
+def poe_add(request, pk):
+    """Extra PoE on a submitted claim, a claim waiting on the partner, or an approved
+    association being defended."""
+    claim, can_write = _page_claim(request, pk, write=True)
+    form = PoeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            if _attach_files(request, claim, form, form.cleaned_data["poe"]):
+                count = len(form.cleaned_data["poe"])
+                messages.success(request, _("%(n)d PoE file(s) added.") % {"n": count})
+                return redirect(reverse("claims:detail", args=[claim.pk]) + "#poe")
+        except ClaimError as exc:
+            form.add_error(None, str(exc.message))
+    claim.refresh_from_db()
+    return _render_detail(request, claim, can_write, poe_form=form, open_form="poe")
+
+
+# --- PoE downloads -------------------------------------------------------------------------------
+
+
+def _poe_for(request, pk, poe_id) -> PoeFile:
+    """The PoE file if the user may see its claim: reviewers any submitted claim's, partner
+    users their company's (anything else is a 404)."""
+    if getattr(request.user, "is_reviewer", False):
+        claim = get_claim_for_reviewer(request.user, pk)
+    else:
+        claim, _can_write = get_claim_for_partner(request.user, pk)
+    return get_object_or_404(PoeFile, pk=poe_id, claim=claim)
+
+
+def _poe_response(poe: PoeFile, *, inline: bool):
+    try:
+        handle = poe.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404
+    content_type = poe.content_type or "application/octet-stream"
+    if content_type == "text/plain":
+        content_type = "text/plain; charset=utf-8"
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=safe_header_name(poe.original_name), content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; frame-ancestors 'self'" if inline else "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@login_required
+@require_GET
+def poe_download(request, pk, poe_id):
+    return _poe_response(_poe_for(request, pk, poe_id), inline=False)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def poe_preview(request, pk, poe_id):
+    """Inline view of a PDF, PNG or JPEG (the reviewers' preview); other types are 404."""
+    poe = _poe_for(request, pk, poe_id)
+    if poe.content_type not in PREVIEWABLE_CONTENT_TYPES:
+        raise Http404
+    return _poe_response(poe, inline=True)
