@@ -173,7 +173,7 @@ def poe_preview(request, pk, claim_pk, poe_id):
     return render(request, "arbitration/case.html", _context(request, case, preview=poe))
 
 
-def _respond(request, case, context, *, status=200, trigger=None) -> HttpResponse:
+def _respond(request, context, *, status=200, trigger=None) -> HttpResponse:
     """The answer to an action: with HTMX the action area (the swap target) plus the case
     head, flash, columns and case history out of band; otherwise the whole page."""
     if not request.htmx:
@@ -209,7 +209,7 @@ def _run(request, pk, name, form_class, perform, *, success, lead=False):
             case = _load(request, pk)
             if request.htmx:
                 context = _context(request, case, flash=success)
-                return _respond(request, case, context, trigger={"caseUpdated": {"version": case.version}})
+                return _respond(request, context, trigger={"caseUpdated": {"version": case.version}})
             messages.success(request, success)
             return redirect("arbitration:case", pk=case.pk)
     current = _load(request, pk)
@@ -224,7 +224,7 @@ def _run(request, pk, name, form_class, perform, *, success, lead=False):
             form = form_class(data, case=current)
         form.is_valid()
     context = _context(request, current, bound=(name, form), notice=(name, notice))
-    return _respond(request, current, context, status=409 if notice else 200)
+    return _respond(request, context, status=409 if notice else 200)
 
 
 def _post_view(func):

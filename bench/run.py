@@ -424,14 +424,6 @@ class _Rollback(Exception):
     pass
 
 
-def _short(result):
-    text = json.dumps(result, default=str) if result is not None else ""
-    return text[:160]
-
-
-# --------------------------------------------------------------------------- HTTP runs
-
-
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -26,13 +26,6 @@ def cache_set(key: str, value, timeout: int) -> None:
         log.warning("cache unreachable: set %s", key, exc_info=True)
 
 
-def cache_delete(key: str) -> None:
-    try:
-        cache.delete(key)
-    except Exception:
-        log.warning("cache unreachable: delete %s", key, exc_info=True)
-
-
 def cache_delete_many(keys: list[str]) -> None:
     try:
         cache.delete_many(keys)

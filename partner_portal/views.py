@@ -160,7 +160,7 @@ def _initial_from_data(data) -> dict:
     return initial
 
 
-def _render_form(request, *, form, membership, claim=None, reclaimed_from=None, general_issues=(), status=200, **extra):
+def _render_form(request, *, form, claim=None, reclaimed_from=None, general_issues=(), status=200, **extra):
     if claim is not None and claim.pk:
         action_url = reverse("claims:edit", args=[claim.pk])
         title = _("Edit claim %(ref)s") % {"ref": claim.reference}
@@ -199,7 +199,7 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
     choices" after changing the solution area."""
     action = request.POST.get("action", "save")
     files_chosen = bool(request.FILES.getlist("poe"))
-    render_kw = {"membership": membership, "claim": claim, "reclaimed_from": reclaimed_from}
+    render_kw = {"claim": claim, "reclaimed_from": reclaimed_from}
     if action == "refresh":
         form = ClaimForm(initial=_initial_from_data(request.POST), partner=membership.partner, claim=claim)
         return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
@@ -297,7 +297,6 @@ def _submit(request, *, membership, claim, posted=None, expected_version=None, f
         return _render_form(
             request,
             form=form,
-            membership=membership,
             claim=claim,
             general_issues=general,
             files_lost=files_lost,
@@ -330,7 +329,7 @@ def claim_new(request):
     if request.method == "POST":
         return _save_claim_form(request, membership=membership)
     form = ClaimForm(partner=membership.partner, initial=_initial_from_data(request.GET))
-    return _render_form(request, form=form, membership=membership)
+    return _render_form(request, form=form)
 
 
 @login_required
@@ -351,7 +350,7 @@ def claim_reclaim(request, pk):
     if subscription:
         initial["subscription_ref"] = subscription
     form = ClaimForm(initial=initial, partner=membership.partner)
-    return _render_form(request, form=form, membership=membership, reclaimed_from=old)
+    return _render_form(request, form=form, reclaimed_from=old)
 
 
 @login_required
@@ -367,7 +366,7 @@ def claim_edit(request, pk):
     if request.method == "POST":
         return _save_claim_form(request, membership=membership, claim=claim)
     form = ClaimForm(initial=_initial_from_claim(claim), partner=membership.partner, claim=claim)
-    return _render_form(request, form=form, membership=membership, claim=claim)
+    return _render_form(request, form=form, claim=claim)
 
 
 @login_required

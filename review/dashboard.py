@@ -238,7 +238,7 @@ def _decisions(since):
     return AuditEvent.objects.filter(action__in=DECISION_ACTIONS, created_at__gte=since, actor__isnull=False)
 
 
-def attainment(now, weeks: list[dt.date]) -> list:
+def attainment(weeks: list[dt.date]) -> list:
     """[(week start, decisions, on time)] — see the module docstring for the definition."""
     zone = timezone.get_current_timezone()
     clock_start = (
@@ -297,7 +297,7 @@ def dashboard(now=None) -> dict:
     weeks = week_starts(now)
     by_status = open_by_status()
     ages, overdue = ageing(now)
-    attained = attainment(now, weeks)
+    attained = attainment(weeks)
     reviewers = decisions_per_reviewer(weeks)
     # Swedish writes month abbreviations in lower case ("16 nov"), English capitalised ("16 Nov").
     month = "M" if (translation.get_language() or "en").startswith("en") else "b"

@@ -433,7 +433,7 @@ def claim_detail(request, pk):
     return render(request, "review/claim.html", _claim_context(request, claim))
 
 
-def _after_action(request, claim, context, *, status=200, trigger=None) -> HttpResponse:
+def _after_action(request, context, *, status=200, trigger=None) -> HttpResponse:
     """The HTMX answer to an action: the action area (the swap target) plus the status,
     thread and history regions out of band, so the whole screen shows the claim as it is."""
     html = render_to_string("review/claim.html#after_action", context, request=request)
@@ -460,7 +460,6 @@ def _run_action(request, pk, name, perform, *, success, lead=False):
                 context = _claim_context(request, claim, flash=success)
                 return _after_action(
                     request,
-                    claim,
                     context,
                     trigger={"claimUpdated": {"version": claim.version, "status": claim.status}},
                 )
@@ -470,7 +469,7 @@ def _run_action(request, pk, name, perform, *, success, lead=False):
     current = _load(request, pk)
     context = _claim_context(request, current, bound=(name, form), changed=changed)
     if request.htmx:
-        return _after_action(request, current, context)
+        return _after_action(request, context)
     return render(request, "review/claim.html", context, status=409 if changed else 200)
 
 

@@ -162,7 +162,8 @@ def test_reply_to_partner_is_visible_and_notifies(client, reviewing, reviewer1, 
     client.post(reverse("review:comment", args=[reviewing.pk]), {"visibility": "partner", "body": "Hello partner."})
     comment = Comment.objects.get(claim=reviewing, body="Hello partner.")
     assert not comment.internal
-    assert Notification.objects.filter(claim=reviewing, kind="comment", recipient=contoso_admin).exists()
+    recipients = Notification.objects.filter(claim=reviewing, kind="comment").values_list("recipient_id", flat=True)
+    assert list(recipients) == [contoso_admin.pk]
 
 
 def test_empty_comment_keeps_the_form(client, reviewing, reviewer1):
@@ -188,8 +189,11 @@ class TestEachActionWritesItsTrail:
         event = AuditEvent.objects.filter(claim=claim).latest("id")
         assert event.action == "claims.claim.info_requested" and event.actor == reviewer1
         assert set(event.reason_code.split(",")) == {"dates", "no_customer_ack"}
-        assert Comment.objects.filter(claim=claim, code="info_requested", body="Dates are missing.").exists()
-        assert Notification.objects.filter(claim=claim, kind="info_requested", recipient=contoso_admin).exists()
+        assert Comment.objects.filter(claim=claim, code="info_requested", body="Dates are missing.").count() == 1
+        recipients = Notification.objects.filter(claim=claim, kind="info_requested").values_list(
+            "recipient_id", flat=True
+        )
+        assert list(recipients) == [contoso_admin.pk]
 
     def test_reject_needs_a_reason_and_refuses_competing_reason(self, client, reviewing, reviewer1):
         login(client, reviewer1)
@@ -218,7 +222,8 @@ class TestEachActionWritesItsTrail:
         )
         claim = Claim.objects.get(pk=reviewing.pk)
         assert (claim.status, claim.decision_reason) == (Status.REJECTED, RejectionReason.CUSTOMER_DECLINED)
-        assert AuditEvent.objects.filter(claim=claim, action="claims.claim.rejected", reason_code="customer_declined")
+        assert AuditEvent.objects.filter(claim=claim, action="claims.claim.rejected").count() == 1
+        assert AuditEvent.objects.get(claim=claim, action="claims.claim.rejected").reason_code == "customer_declined"
 
     def test_action_in_the_wrong_state_is_a_message_not_a_500(self, client, submitted, reviewer1):
         login(client, reviewer1)
@@ -265,7 +270,8 @@ class TestOnlyLeads:
         client.post(url, {"assignee": reviewer2.pk, "version": submitted.version})
         claim = Claim.objects.get(pk=submitted.pk)
         assert claim.assignee == reviewer2
-        assert Notification.objects.filter(claim=claim, kind="assigned", recipient=reviewer2).exists()
+        recipients = Notification.objects.filter(claim=claim, kind="assigned").values_list("recipient_id", flat=True)
+        assert list(recipients) == [reviewer2.pk]
         client.post(url, {"assignee": "", "version": claim.version})
         assert Claim.objects.get(pk=submitted.pk).assignee is None
 

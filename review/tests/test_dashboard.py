@@ -129,7 +129,7 @@ def test_attainment_restarts_the_clock_on_revert(reviewer1, lead, draft, contoso
         claim = services.claim_approve(claim=claim, user=reviewer1)
     claim = services.claim_revert(claim=claim, user=lead, reason="Wrong tenant.")
     services.claim_approve(claim=claim, user=reviewer1)
-    this_week = dashboard.attainment(now, dashboard.week_starts(now))[-1]
+    this_week = dashboard.attainment(dashboard.week_starts(now))[-1]
     assert this_week[1:] == (1, 1)
 
 
