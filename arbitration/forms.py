@@ -9,8 +9,9 @@ something the reviewer has not seen.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from arbitration.services import AWARD_REASON_REQUIRED, PARTNERS_REQUIRED, REOPEN_REASON_REQUIRED
 from claims.models import InfoRequestReason
-from claims.services import MAX_COMMENT_LENGTH
+from claims.services import MAX_COMMENT_LENGTH, MESSAGE_REQUIRED, REASONS_REQUIRED
 from review.forms import ReviewerChoiceField, reviewers_queryset
 
 DAMAGED = _("The form is damaged. Reload the case and try again.")
@@ -83,13 +84,13 @@ class RequestInfoCaseForm(ClaimsForm):
         label=_("Ask"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose the partners to ask.")},
+        error_messages={"required": PARTNERS_REQUIRED},
     )
     reasons = forms.MultipleChoiceField(
         label=_("What is missing"),
         choices=InfoRequestReason.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one reason for the request.")},
+        error_messages={"required": REASONS_REQUIRED},
     )
     message = forms.CharField(
         label=_("Message to the partners"),
@@ -99,7 +100,7 @@ class RequestInfoCaseForm(ClaimsForm):
             "Each partner receives this message in its own claim's comments and never learns who else was asked. "
             "Claims awaiting a decision wait on the partner for 5 business days."
         ),
-        error_messages={"required": _("Write a message that tells the partner what to provide.")},
+        error_messages={"required": MESSAGE_REQUIRED},
     )
 
     def __init__(self, *args, preselect=None, **kwargs):
@@ -129,7 +130,7 @@ class AwardForm(ClaimsForm):
             "Kept with the case for reviewers. The other partners are told only that the claim was awarded to "
             "another partner."
         ),
-        error_messages={"required": _("Say why this claim wins.")},
+        error_messages={"required": AWARD_REASON_REQUIRED},
     )
 
     def __init__(self, *args, **kwargs):
@@ -147,5 +148,5 @@ class ReopenForm(CaseForm):
             "Kept with the case for reviewers. The claims that lost the award go back under review; the "
             "winner keeps its approval until the case is decided again."
         ),
-        error_messages={"required": _("Say why the case is reopened.")},
+        error_messages={"required": REOPEN_REASON_REQUIRED},
     )

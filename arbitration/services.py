@@ -18,7 +18,13 @@ from audit.services import audit_record
 from claims.access import require_review_lead, require_reviewer
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition
 from claims.models import Claim, DueKind, EndReason, InfoRequestReason, RejectionReason
-from claims.services import claim_assign, claim_request_info, claim_start_review
+from claims.services import (
+    MESSAGE_REQUIRED,
+    REASONS_REQUIRED,
+    claim_assign,
+    claim_request_info,
+    claim_start_review,
+)
 from claims.states import ACTIVE_STATUSES, DECIDING_STATUSES, OPEN_STATUSES, Status, allowed
 from claims.transitions import (
     claim_mark_approved,
@@ -35,6 +41,9 @@ from lib.locks import lock_association_key
 from notifications.services import notify_partner
 
 CASE_CHANGED = _("This case changed while you were working on it. Reload to see the latest version.")
+PARTNERS_REQUIRED = _("Choose the partners to ask.")
+AWARD_REASON_REQUIRED = _("Say why this claim wins.")
+REOPEN_REASON_REQUIRED = _("Say why the case is reopened.")
 CASE_STATUS_ERRORS = {
     CaseStatus.OPEN: _("This case has already been decided."),
     CaseStatus.DECIDED: _("Only a decided case can be reopened."),
@@ -81,7 +90,7 @@ def arbitration_award(
     refused when a claim changed or joined the case meanwhile."""
     require_reviewer(user)
     if not (reason or "").strip():
-        raise ClaimError(_("Say why this claim wins."))
+        raise ClaimError(AWARD_REASON_REQUIRED)
     case = case_lock(case=case, expected_version=expected_version)
     claims = list(Claim.objects.select_for_update().filter(case_links__case=case).order_by("pk"))
     _check_claim_versions(claims, expected_claim_versions)
@@ -129,7 +138,7 @@ def arbitration_reopen(*, case: ArbitrationCase, user, reason: str, expected_ver
     are told that the review was reopened."""
     require_review_lead(user)
     if not (reason or "").strip():
-        raise ClaimError(_("Say why the case is reopened."))
+        raise ClaimError(REOPEN_REASON_REQUIRED)
     case = case_lock(case=case, expected_version=expected_version, status=CaseStatus.DECIDED, changed=None)
     if ArbitrationCase.objects.filter(association_key=case.association_key, status=CaseStatus.OPEN).exists():
         raise ClaimError(_("Another case for this key is open; work on that one."))
@@ -231,13 +240,13 @@ def arbitration_request_info(
     valid = set(InfoRequestReason.values)
     reasons = [r for r in dict.fromkeys(reasons or []) if r in valid]
     if not reasons:
-        raise ClaimError(_("Choose at least one reason for the request."))
+        raise ClaimError(REASONS_REQUIRED)
     message = (message or "").strip()
     if not message:
-        raise ClaimError(_("Write a message that tells the partner what to provide."))
+        raise ClaimError(MESSAGE_REQUIRED)
     ids = sorted({int(pk) for pk in claim_ids or []})
     if not ids:
-        raise ClaimError(_("Choose the partners to ask."))
+        raise ClaimError(PARTNERS_REQUIRED)
     case = case_lock(case=case, expected_version=expected_version)
     members = {c.pk: c for c in Claim.objects.select_for_update().filter(case_links__case=case, pk__in=ids)}
     if set(members) != set(ids):

@@ -66,6 +66,12 @@ DRAFT_FIELDS = EDITABLE_AFTER_SUBMIT | {
 }
 MAX_COMMENT_LENGTH = 10_000
 COMPETES = _("This claim competes with another; decide it on the arbitration case.")
+# What a missing input is told, here and in the forms that ask for it (one text, one translation).
+REASONS_REQUIRED = _("Choose at least one reason for the request.")
+MESSAGE_REQUIRED = _("Write a message that tells the partner what to provide.")
+REJECTION_REASON_REQUIRED = _("Choose a rejection reason.")
+REVERT_REASON_REQUIRED = _("Say why the decision is reverted.")
+COMMENT_REQUIRED = _("Write a comment first.")
 
 
 # --- drafts and edits ---------------------------------------------------------------------
@@ -341,9 +347,9 @@ def claim_request_info(*, claim: Claim, user, reasons: list[str], message: str, 
     valid = set(InfoRequestReason.values)
     reasons = [r for r in dict.fromkeys(reasons) if r in valid]
     if not reasons:
-        raise ClaimError(_("Choose at least one reason for the request."))
+        raise ClaimError(REASONS_REQUIRED)
     if not (message or "").strip():
-        raise ClaimError(_("Write a message that tells the partner what to provide."))
+        raise ClaimError(MESSAGE_REQUIRED)
     claim = claim_lock(claim=claim, action="request_info", expected_version=expected_version)
     now = clock.now()
     claim.paused_days = _reviewer_days_left(claim, now)
@@ -384,7 +390,7 @@ def claim_reject(*, claim: Claim, user, reason: str, message: str = "", expected
     at once through ``claims.jobs.unanswered``)."""
     require_actor(user)
     if reason not in RejectionReason.values:
-        raise ClaimError(_("Choose a rejection reason."))
+        raise ClaimError(REJECTION_REASON_REQUIRED)
     if is_system(user):
         if reason != RejectionReason.NO_PARTNER_RESPONSE:
             raise NotAllowed()
@@ -406,7 +412,7 @@ def claim_revert(*, claim: Claim, user, reason: str, expected_version=None) -> C
     reason is an internal note; the partner is told the decision is being reviewed again."""
     require_review_lead(user)
     if not (reason or "").strip():
-        raise ClaimError(_("Say why the decision is reverted."))
+        raise ClaimError(REVERT_REASON_REQUIRED)
     claim = claim_lock(claim=claim, action="revert", expected_version=expected_version)
     lock_association_key(claim.association_key)
     previous = claim.status
@@ -427,7 +433,7 @@ def comment_add(*, claim: Claim, user, body: str, internal: bool = False) -> Com
     claims; reviewers write either, and an internal note never notifies a partner."""
     body = (body or "").strip()
     if not body:
-        raise ClaimError(_("Write a comment first."))
+        raise ClaimError(COMMENT_REQUIRED)
     if len(body) > MAX_COMMENT_LENGTH:
         raise ClaimError(_("A comment can be at most %(n)d characters.") % {"n": MAX_COMMENT_LENGTH})
     if getattr(user, "is_reviewer", False):

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEW_LEADS_GROUP, REVIEWERS_GROUP
 from claims.models import InfoRequestReason, RejectionReason
-from claims.services import MAX_COMMENT_LENGTH
+from claims.services import (
+    COMMENT_REQUIRED,
+    MAX_COMMENT_LENGTH,
+    MESSAGE_REQUIRED,
+    REASONS_REQUIRED,
+    REJECTION_REASON_REQUIRED,
+    REVERT_REASON_REQUIRED,
+)
 
 PARTNER, INTERNAL = "partner", "internal"
 
@@ -59,14 +66,14 @@ class RequestInfoForm(VersionedForm):
         label=_("What is missing"),
         choices=InfoRequestReason.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one reason for the request.")},
+        error_messages={"required": REASONS_REQUIRED},
     )
     message = forms.CharField(
         label=_("Message to the partner"),
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Say exactly what the partner should provide. The partner has 5 business days to answer."),
-        error_messages={"required": _("Write a message that tells the partner what to provide.")},
+        error_messages={"required": MESSAGE_REQUIRED},
     )
 
 
@@ -89,7 +96,7 @@ class RejectForm(VersionedForm):
             for value, label in RejectionReason.choices
             if value != RejectionReason.COMPETING_CLAIM_AWARDED
         ],
-        error_messages={"required": _("Choose a rejection reason.")},
+        error_messages={"required": REJECTION_REASON_REQUIRED},
     )
     message = forms.CharField(
         label=_("Message to the partner"),
@@ -105,7 +112,7 @@ class RevertForm(VersionedForm):
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("An internal note: the partner is only told that the decision is being reviewed again."),
-        error_messages={"required": _("Say why the decision is reverted.")},
+        error_messages={"required": REVERT_REASON_REQUIRED},
     )
 
 
@@ -121,7 +128,7 @@ class CommentForm(forms.Form):
         label=_("Text"),
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Write a comment first.")},
+        error_messages={"required": COMMENT_REQUIRED},
     )
 
     @property

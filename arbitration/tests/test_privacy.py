@@ -201,7 +201,7 @@ def test_the_other_partners_claim_and_files_are_not_found(client, story, who, ot
     own = story[who]["claim"]
     theirs = story[other]["claim"]
     their_files = list(PoeFile.objects.filter(claim=theirs))
-    assert their_files
+    assert len(their_files) == 2  # the PoE filed with the claim and the one added during the case
     for user in story[who]["users"]:
         login(client, user)
         assert client.get(reverse("claims:detail", args=[theirs.pk])).status_code == 404

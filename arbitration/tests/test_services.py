@@ -62,8 +62,9 @@ def test_claim_for_an_owned_key_opens_a_case(
     assert links == {incumbent.pk: True, challenger.pk: False}
     incumbent.refresh_from_db()
     assert incumbent.status == Status.APPROVED  # stays valid until the case is decided
-    for claim in (incumbent, challenger):
-        assert Comment.objects.filter(claim=claim, kind="system", code__startswith="competing").exists()
+    for claim, code in ((incumbent, "competing_incumbent"), (challenger, "competing")):
+        competing = Comment.objects.filter(claim=claim, kind="system", code__startswith="competing")
+        assert list(competing.values_list("code", flat=True)) == [code]
 
 
 @pytest.mark.parametrize("key_fields", ["subscription"], indirect=True)

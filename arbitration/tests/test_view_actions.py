@@ -257,7 +257,8 @@ class TestReopen:
         incumbent.refresh_from_db()
         assert incumbent.status == Status.UNDER_REVIEW and incumbent.is_competing
         assert incumbent.end_reason == "" and incumbent.ended_at is None
-        assert Notification.objects.filter(recipient=contoso_admin, claim=incumbent, data__status="under_review")
+        reopened = Notification.objects.filter(recipient=contoso_admin, claim=incumbent, data__status="under_review")
+        assert reopened.count() == 1
         case.refresh_from_db()
         response = client.post(action("award", case), award_data(case, incumbent, reason="Customer confirmed Contoso."))
         assert response.status_code == 302

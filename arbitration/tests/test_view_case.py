@@ -92,7 +92,7 @@ def test_same_file_from_two_partners_is_flagged(client, contested, reviewer1):
     login(client, reviewer1)
     # Both fixtures uploaded the same bytes (helpers.PDF): one hash, two partners.
     digest = hashlib.sha256(PoeFile.objects.filter(claim=incumbent).first().file.read()).hexdigest()
-    assert PoeFile.objects.filter(claim=challenger, sha256=digest).exists()
+    assert PoeFile.objects.filter(claim=challenger, sha256=digest).count() == 1
     html = client.get(url(case)).content.decode()
     assert html.count("Same file as another partner") == 2
 

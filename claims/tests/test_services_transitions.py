@@ -117,7 +117,7 @@ def test_allowed_transition_changes_status_and_writes_audit_event(name, start, d
     result = fn(claim, actors)
     result.refresh_from_db()
     assert result.status == target
-    assert result.version > version
+    assert result.version == version + 1
     event = last_event(result)
     assert event.action == action
     assert (event.from_status, event.to_status) == (start, target)
@@ -143,7 +143,7 @@ def test_submit_sets_key_deadline_and_system_comment(draft, contoso_admin, subsc
     assert claim.tenant == subscription.tenant
     assert claim.due_kind == DueKind.REVIEW_START and claim.due_at > timezone.now()
     assert warnings == []
-    assert Comment.objects.filter(claim=claim, code="submitted", internal=False).exists()
+    assert Comment.objects.filter(claim=claim, code="submitted", internal=False).count() == 1
 
 
 def test_submit_refuses_an_invalid_claim_and_keeps_the_draft(draft, contoso_admin):
@@ -161,7 +161,8 @@ def test_request_info_pauses_the_reviewer_clock_and_resubmit_resumes_it(draft, a
     claim = _request(claim, actors)
     assert claim.due_kind == DueKind.PARTNER_RESPONSE
     assert claim.paused_days == 5
-    assert Notification.objects.filter(claim=claim, kind="info_requested").exists()
+    recipients = Notification.objects.filter(claim=claim, kind="info_requested").values_list("recipient_id", flat=True)
+    assert list(recipients) == [actors["partner"].pk]
     claim = _resubmit(claim, actors)
     assert claim.due_kind == DueKind.DECISION and claim.paused_days is None
 
@@ -256,7 +257,7 @@ def test_a_dispute_that_went_through_an_info_request_still_ends_final(draft, act
     claim = _resubmit(claim, actors)
     claim = _reject(claim, actors)
     assert claim.dispute_until is None
-    assert Comment.objects.filter(claim=claim, code="rejected_final").exists()
+    assert Comment.objects.filter(claim=claim, code="rejected_final").count() == 1
     with pytest.raises(InvalidTransition):
         _dispute(claim, actors)
 

@@ -22,11 +22,17 @@ def test_window_closes_once(draft, contoso_admin, contoso_viewer, fabrikam_admin
     assert not Comment.objects.filter(code="dispute_window_closed").exists()
 
     result = run_sla_sweep(now=until + dt.timedelta(seconds=1))
-    assert result["dispute_windows_closed"] == 1
+    assert result == {
+        "reviewer_reminders": 0,
+        "escalations": 0,
+        "partner_reminders": 0,
+        "dispute_windows_closed": 1,
+        "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+    }
     comment = Comment.objects.get(claim=claim, code="dispute_window_closed")
     assert comment.kind == "system" and not comment.internal
     notes = Notification.objects.filter(kind="dispute_window_closed")
-    assert set(notes.values_list("recipient_id", flat=True)) == {contoso_admin.pk, contoso_viewer.pk}
+    assert sorted(notes.values_list("recipient_id", flat=True)) == sorted([contoso_admin.pk, contoso_viewer.pk])
     assert Claim.objects.get(pk=claim.pk).status == Status.REJECTED
 
     run_sla_sweep(now=until + dt.timedelta(minutes=3))
@@ -48,5 +54,11 @@ def test_a_disputed_claim_is_not_closed(draft, contoso_admin, reviewer1):
 
 def test_first_run_does_not_announce_windows_closed_long_ago(draft, contoso_admin, reviewer1):
     claim = rejected(draft, contoso_admin, reviewer1)
-    assert run_sla_sweep(now=claim.dispute_until + dt.timedelta(days=8))["dispute_windows_closed"] == 0
+    assert run_sla_sweep(now=claim.dispute_until + dt.timedelta(days=8)) == {
+        "reviewer_reminders": 0,
+        "escalations": 0,
+        "partner_reminders": 0,
+        "dispute_windows_closed": 0,
+        "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+    }
     assert not Comment.objects.filter(code="dispute_window_closed").exists()

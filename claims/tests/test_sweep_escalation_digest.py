@@ -53,8 +53,14 @@ def test_one_digest_per_lead_and_a_mark_per_claim(overdue, lead):
     second = another_lead()
     result = run_sla_sweep(now=AFTER)
 
-    assert result["escalations"] == 3
-    assert set(escalations().values_list("recipient_id", flat=True)) == {lead.pk, second.pk}
+    assert result == {
+        "reviewer_reminders": 0,
+        "escalations": 3,
+        "partner_reminders": 0,
+        "dispute_windows_closed": 0,
+        "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+    }
+    assert sorted(escalations().values_list("recipient_id", flat=True)) == sorted([lead.pk, second.pk])
     for note in escalations():
         assert note.claim_id is None
         assert note.data == {"count": 3, "claims": [c.pk for c in overdue]}  # most overdue first
@@ -83,7 +89,8 @@ def test_a_digest_names_the_five_most_overdue_claims(contoso_mpn, contoso_admin,
 def test_a_claim_escalated_alone_keeps_its_own_notification(overdue, lead):
     run_sla_sweep(now=overdue[0].due_at + dt.timedelta(seconds=1))  # only the first is overdue yet
     note = escalations().get()
-    assert note.claim_id == overdue[0].pk and note.data["due_kind"] == "decision"
+    assert note.claim_id == overdue[0].pk
+    assert note.data == {"due_at": overdue[0].due_at.astimezone(dt.UTC).isoformat(), "due_kind": "decision"}
     assert notification_sentence(note).startswith(f"Claim {overdue[0].reference} missed its decision deadline")
 
     run_sla_sweep(now=AFTER)  # the other two: one digest of two
@@ -98,7 +105,8 @@ def test_without_leads_each_assignee_hears_of_their_own_claims(overdue, reviewer
     mine = escalations().get(recipient=reviewer1)
     assert mine.data == {"count": 2, "claims": [overdue[0].pk, overdue[1].pk], "assigned": True}
     theirs = escalations().get(recipient=reviewer2)
-    assert theirs.claim_id == overdue[2].pk and "count" not in theirs.data
+    assert theirs.claim_id == overdue[2].pk
+    assert theirs.data == {"due_at": overdue[2].due_at.astimezone(dt.UTC).isoformat(), "due_kind": "decision"}
 
 
 @pytest.mark.django_db
@@ -117,7 +125,7 @@ def test_a_crash_before_commit_loses_nothing(overdue, lead, monkeypatch):
 
     monkeypatch.setattr(sweep, "insert_notifications", real)
     assert run_sla_sweep(now=AFTER + dt.timedelta(minutes=2))["escalations"] == 3
-    assert escalations().get().data["count"] == 3
+    assert escalations().get().data == {"count": 3, "claims": [c.pk for c in overdue]}
 
 
 @pytest.mark.django_db
@@ -167,7 +175,7 @@ def test_old_escalations_are_marked_by_the_migration(overdue, lead):
     migration.mark_escalated_claims(apps, type("Editor", (), {"connection": connection})())
 
     assert run_sla_sweep(now=AFTER)["escalations"] == 2
-    assert escalations().filter(claim__isnull=True).get().data["claims"] == [c.pk for c in overdue[1:]]
+    assert escalations().filter(claim__isnull=True).get().data == {"count": 2, "claims": [c.pk for c in overdue[1:]]}
 
 
 # --- two sweeps at once (PostgreSQL) ------------------------------------------------------
@@ -210,7 +218,7 @@ def test_two_sweeps_at_once_send_one_digest_per_lead(overdue_committed, lead, mo
     assert sorted(r["escalations"] for r in results) == [0, 4]
     digests = escalations()
     assert sorted(digests.values_list("recipient_id", flat=True)) == sorted([lead.pk, second.pk])
-    assert all(n.data["count"] == 4 for n in digests)
+    assert all(n.data == {"count": 4, "claims": [c.pk for c in overdue_committed]} for n in digests)
     assert set(marks().values_list("claim_id", flat=True)) == {c.pk for c in overdue_committed}
     assert marks().count() == 4
 

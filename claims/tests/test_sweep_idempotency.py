@@ -72,7 +72,13 @@ def test_crash_half_way_then_rerun_loses_nothing_doubles_nothing(due_claims, mon
 def test_job_run_recorded_with_cursors(due_claims):
     run_sla_sweep(now=NOW)
     run = JobRun.objects.get(name="sla_sweep")
-    assert run.last_result["reviewer_reminders"] == 5
+    assert {key: value for key, value in run.last_result.items() if key != "cursors"} == {
+        "reviewer_reminders": 5,
+        "escalations": 0,
+        "partner_reminders": 0,
+        "dispute_windows_closed": 0,
+        "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+    }
     assert set(run.last_result["cursors"]) == {"reviewer_until", "partner_until", "checked_until"}
     # Cursors only move forward, even when an older run finishes last.
     run_sla_sweep(now=NOW - dt.timedelta(hours=2))
@@ -83,7 +89,13 @@ def test_job_run_recorded_with_cursors(due_claims):
 def test_cursor_keeps_steady_state_small(due_claims, lead):
     for claim in due_claims:
         set_deadline(claim, NOW - dt.timedelta(days=1))  # all overdue
-    assert run_sla_sweep(now=NOW)["escalations"] == 5
+    assert run_sla_sweep(now=NOW) == {
+        "reviewer_reminders": 0,
+        "escalations": 5,
+        "partner_reminders": 0,
+        "dispute_windows_closed": 0,
+        "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+    }
     # The next run looks only at deadlines that passed since (minus the margin), not the backlog.
     assert run_sla_sweep(now=NOW + dt.timedelta(minutes=2))["escalations"] == 0
     digest = Notification.objects.get(kind="escalation")  # one digest for the lead, naming all five

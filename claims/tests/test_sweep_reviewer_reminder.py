@@ -31,7 +31,7 @@ def test_reminder_exactly_one_business_day_before_across_holiday_and_weekend(dra
     note = reminders().get()
     assert note.recipient == reviewer1
     assert note.claim == claim
-    assert note.data["due_kind"] == DueKind.DECISION
+    assert note.data == {"due_at": DEADLINE.astimezone(dt.UTC).isoformat(), "due_kind": DueKind.DECISION}
     assert note.dedupe_key == f"reminder:decision:{claim.pk}:{DEADLINE.astimezone(dt.UTC).isoformat()}:{reviewer1.pk}"
     assert note.email_state == "pending"
 

@@ -1,33 +1,15 @@
 """``seed_demo --cases``: prints the validation cases and changes nothing in the database."""
 
-import io
 import json
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
 from audit.models import AuditEvent
 from claims.models import Claim
 from demo.cases import CASES
-
-
-def run(*args) -> str:
-    out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def model_counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
-
-
-@pytest.fixture
-def seeded(db, monkeypatch):
-    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    run()
+from demo.tests.helpers import model_counts, seed
 
 
 @pytest.mark.parametrize("args", [("--cases", "--json"), ("--cases",)], ids=["json", "text"])
@@ -41,7 +23,7 @@ def test_cases_change_nothing_on_a_seeded_database(seeded, monkeypatch, django_a
     before = model_counts()
 
     with django_assert_num_queries(0):
-        out = run(*args)
+        out = seed(*args)
 
     assert (Claim.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (claims, users, events)
     assert model_counts() == before
@@ -53,13 +35,13 @@ def test_cases_change_nothing_on_a_seeded_database(seeded, monkeypatch, django_a
 
 
 def test_cases_json_is_the_cases_only(seeded):
-    rows = json.loads(run("--cases", "--json"))
+    rows = json.loads(seed("--cases", "--json"))
     assert [row["case"] for row in rows] == [case.case for case in CASES]
     assert rows[0]["tenant_id"] == CASES[0].tenant_id
 
 
 def test_cases_need_no_seeded_database(db):
-    out = run("--cases")
+    out = seed("--cases")
     assert all(case.case in out for case in CASES)
     assert Claim.objects.count() == 0 and User.objects.count() == 0
 
@@ -74,5 +56,5 @@ def test_cases_need_no_seeded_database(db):
 )
 def test_refused_combinations(db, args, message):
     with pytest.raises(CommandError, match=message):
-        run(*args)
+        seed(*args)
     assert Claim.objects.count() == 0

@@ -48,7 +48,8 @@ def test_a_story_step_carries_its_moment(story):
     assert comment.created_at == commented
     assert AuditEvent.objects.get(claim=claim, action="claims.comment.added").created_at == commented
     # The partner is told of the reviewer's comment, as of then too.
-    assert Notification.objects.filter(claim=claim, kind="comment").exists()
+    told = Notification.objects.filter(claim=claim, kind="comment").values_list("recipient__username", flat=True)
+    assert sorted(told) == ["contoso.admin", "contoso.viewer"]
     assert set(Notification.objects.filter(claim=claim).values_list("created_at", flat=True)) <= {
         filed,
         attached,

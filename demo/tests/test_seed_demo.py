@@ -1,10 +1,7 @@
-import io
 import json
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import authenticate
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Max
 from django.test import RequestFactory
@@ -20,6 +17,7 @@ from claims.states import OPEN_STATUSES, Status
 from demo.bulk import seed_bulk_claims
 from demo.cases import CASES
 from demo.reference import DEFAULT_PASSWORD, USERS
+from demo.tests.helpers import model_counts, seed
 from directory.models import Product, SolutionArea
 from partners.models import Mpn
 
@@ -54,22 +52,6 @@ CASE_KEYS = {
     "expected",
     "note",
 }
-
-
-def seed(*args) -> str:
-    out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def model_counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
-
-
-@pytest.fixture
-def seeded(db, monkeypatch):
-    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    seed()
 
 
 def test_second_run_changes_no_counts(seeded):

@@ -29,10 +29,9 @@ def test_a_reviewer_comment_notifies_the_partner_and_a_partner_comment_the_assig
 ):
     claim = under_review(draft, contoso_admin, reviewer1)
     comment_add(claim=claim, user=reviewer1, body="Please add the signature page.")
-    assert set(Notification.objects.filter(kind="comment").values_list("recipient_id", flat=True)) == {
-        contoso_admin.pk,
-        contoso_viewer.pk,
-    }
+    assert sorted(Notification.objects.filter(kind="comment").values_list("recipient_id", flat=True)) == sorted(
+        [contoso_admin.pk, contoso_viewer.pk]
+    )
     comment_add(claim=claim, user=contoso_admin, body="Added.")
     assert Notification.objects.filter(kind="comment", recipient=reviewer1).count() == 1
     assert not Notification.objects.filter(recipient=fabrikam_admin).exists()

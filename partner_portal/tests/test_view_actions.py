@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from claims.models import Claim, EndReason
 from claims.services import (
@@ -73,8 +74,11 @@ def test_resubmit_with_new_poe(client, contoso_admin, info_requested):
     assert response.status_code == 302, response.context["resubmit_form"].errors
     info_requested.refresh_from_db()
     assert info_requested.status == Status.UNDER_REVIEW
-    assert info_requested.poe_files.filter(original_name="signed.png").exists()
-    assert info_requested.comments.filter(code="resubmitted", body="Signed PoE attached.").exists()
+    assert list(info_requested.poe_files.order_by("id").values_list("original_name", flat=True)) == [
+        "poe.pdf",
+        "signed.png",
+    ]
+    assert info_requested.comments.filter(code="resubmitted", body="Signed PoE attached.").count() == 1
 
 
 def test_resubmit_needs_a_message(client, contoso_admin, info_requested):
@@ -126,7 +130,8 @@ def test_withdraw(client, contoso_admin, submitted):
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Status.WITHDRAWN
-    assert submitted.audit_events.filter(action="claims.claim.withdrawn", data__reason="Wrong customer").exists()
+    assert submitted.audit_events.filter(action="claims.claim.withdrawn").count() == 1
+    assert submitted.audit_events.get(action="claims.claim.withdrawn").data["reason"] == "Wrong customer"
 
 
 def test_withdraw_after_decision_is_refused(client, contoso_admin, approved):
@@ -143,7 +148,9 @@ def test_withdraw_after_decision_is_refused(client, contoso_admin, approved):
 def test_dispute_with_new_poe(client, contoso_admin, rejected):
     login(client, contoso_admin)
     response = client.get(go(rejected, "detail"))
-    assert rejected.dispute_until.date().isoformat()[:4] in response.content.decode() or response.status_code == 200
+    assert response.status_code == 200
+    until = date_format(timezone.localtime(rejected.dispute_until), "DATE_FORMAT")
+    assert f"You can dispute this decision until {until}." in response.content.decode()
     response = client.post(
         go(rejected, "dispute"),
         {"justification": "The PoE is signed on page 2.", "poe": [upload("page2.pdf", pdf_bytes())]},
@@ -151,7 +158,7 @@ def test_dispute_with_new_poe(client, contoso_admin, rejected):
     assert response.status_code == 302
     rejected.refresh_from_db()
     assert rejected.status == Status.DISPUTED
-    assert rejected.poe_files.filter(original_name="page2.pdf").exists()
+    assert list(rejected.poe_files.order_by("id").values_list("original_name", flat=True)) == ["poe.pdf", "page2.pdf"]
 
 
 def test_dispute_needs_a_justification(client, contoso_admin, rejected):
@@ -209,7 +216,7 @@ def test_add_poe_to_an_approved_association(client, contoso_admin, approved):
     login(client, contoso_admin)
     response = client.post(go(approved, "poe_add"), {"poe": [upload("defence.pdf", pdf_bytes())]})
     assert response.status_code == 302
-    assert approved.poe_files.filter(original_name="defence.pdf").exists()
+    assert list(approved.poe_files.order_by("id").values_list("original_name", flat=True)) == ["poe.pdf", "defence.pdf"]
 
 
 def test_add_poe_needs_a_file(client, contoso_admin, submitted):
@@ -239,7 +246,8 @@ def test_reclaim_prefills_and_links(client, contoso_admin, rejected, subscriptio
     assert new.reclaimed_from == rejected
     assert new.status == Status.EDITING
     assert new.customer_domain == rejected.customer_domain
-    assert new.audit_events.filter(action="claims.claim.created", data__reclaimed_from=rejected.pk).exists()
+    assert new.audit_events.filter(action="claims.claim.created").count() == 1
+    assert new.audit_events.get(action="claims.claim.created").data["reclaimed_from"] == rejected.pk
 
 
 def test_reclaim_with_a_renewed_subscription(client, contoso_admin, approved):

@@ -175,7 +175,7 @@ def test_competing_claim_is_accepted_and_told(
     claim = Claim.objects.get(partner=fabrikam_mpn.partner)
     assert claim.status == Status.SUBMITTED
     assert claim.is_competing
-    assert Comment.objects.filter(claim=claim, code="competing", internal=False).exists()
+    assert Comment.objects.filter(claim=claim, code="competing", internal=False).count() == 1
     html = response.content.decode()
     assert "competing-notice" in html
     assert "longer than five business days" in html
