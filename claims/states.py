@@ -28,13 +28,14 @@ class Status(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class Actor(models.TextChoices):
-    """Who may take an action. Leads can do everything reviewers can (``accounts.User``)."""
+class Actor:
+    """Who may take an action (``Transition.actors``). Leads can do everything reviewers can
+    (``accounts.User.is_reviewer``); ``SYSTEM`` is the portal's own jobs (``lib.actors``)."""
 
-    PARTNER = "partner", _("Partner (Global, Billing or Incentives admin)")
-    REVIEWER = "reviewer", _("Reviewer")
-    LEAD = "lead", _("Review lead")
-    SYSTEM = "system", _("The portal's jobs")
+    PARTNER = "partner"  # a Global, Billing or Incentives admin of the claim's company
+    REVIEWER = "reviewer"
+    LEAD = "lead"
+    SYSTEM = "system"
 
 
 @dataclass(frozen=True)
