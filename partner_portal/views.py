@@ -628,7 +628,7 @@ def claim_dispute_view(request, pk):
 
     def dispute(claim, form):
         # Before the dispute's files are stored.
-        if claim.status != Status.REJECTED:
+        if not allowed("dispute", claim.status):
             raise ClaimError(_("Only a rejected claim can be disputed."))
         if not dispute_window_open(claim):
             raise ClaimError(DISPUTE_WINDOW_CLOSED)
