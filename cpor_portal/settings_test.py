@@ -22,7 +22,7 @@ DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS") or 0)
 # Redis database for the cache too, so one worker's cache.clear() and generations never reach
 # another's pages: worker gwN uses the configured database + N + 1 (Redis has 16: 0-15).
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _worker.startswith("gw") and _worker[2:].isdigit() and CACHES["default"]["LOCATION"].startswith("redis"):  # noqa: F405
+if _worker.startswith("gw") and _worker[2:].isdigit() and CACHES["default"].get("LOCATION", "").startswith("redis"):  # noqa: F405
     from urllib.parse import urlsplit, urlunsplit
 
     _url = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
