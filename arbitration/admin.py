@@ -19,7 +19,7 @@ from directory.admin import parse_uuid
 from directory.models import CustomerTenant
 from lib.admin import ReadOnlyAdminMixin
 
-_CASE_REFERENCE = re.compile(r"(?:ARB-?)?0*(\d{1,18})", re.IGNORECASE)
+_CASE_REFERENCE = re.compile(r"(?:ARB-?)?0*([0-9]{1,18})", re.IGNORECASE)
 
 
 def case_id_from_term(term: str) -> int | None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from arbitration.services import AWARD_REASON_REQUIRED, PARTNERS_REQUIRED, REOPEN_REASON_REQUIRED
 from claims.models import InfoRequestReason
 from claims.services import MAX_COMMENT_LENGTH, MESSAGE_REQUIRED, REASONS_REQUIRED
+from lib.params import parse_id, parse_int
 from review.forms import ReviewerChoiceField, reviewers_queryset
 
 DAMAGED = _("The form is damaged. Reload the case and try again.")
@@ -27,9 +28,10 @@ def decode_versions(text: str) -> dict[int, int] | None:
     versions = {}
     for part in (text or "").split(",")[:100]:
         pk, _sep, version = part.partition(":")
-        if not (pk.isdigit() and version.isdigit() and len(pk) < 19 and len(version) < 10):
+        pk, version = parse_id(pk), parse_int(version, minimum=1, maximum=2**31 - 1)
+        if pk is None or version is None:
             return None
-        versions[int(pk)] = int(version)
+        versions[pk] = version
     return versions or None
 
 

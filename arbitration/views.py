@@ -29,6 +29,7 @@ from claims.access import require_reviewer_or_403
 from claims.errors import ClaimChanged, ClaimError
 from claims.models import Claim, PoeFile
 from lib.lookups import get_by_pk_or_404
+from lib.params import parse_id
 
 LIST_KEYS = ("q", "status", "activity", "assigned")
 
@@ -91,8 +92,7 @@ def _load(request, pk, *, lead=False) -> ArbitrationCase:
 
 
 def _ask(request) -> int | None:
-    value = request.GET.get("ask", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return parse_id(request.GET.get("ask", ""))
 
 
 def _url_maker(name, *args):

@@ -14,8 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from claims.errors import NotAllowed
-from claims.models import Claim
-from claims.states import Status
+from claims.models import NEVER_SUBMITTED, Claim
 from lib.actors import SystemActor
 from lib.lookups import get_by_pk_or_404
 
@@ -39,12 +38,13 @@ def get_claim_for_partner(user, pk, *, write: bool = False, queryset=None) -> tu
 
 
 def get_claim_for_reviewer(user, pk, *, lead: bool = False, queryset=None) -> Claim:
-    """Any submitted claim, for reviewers (403 for everyone else; drafts are the partner's own
-    business and are 404 here)."""
+    """Any claim its partner submitted, for reviewers (403 for everyone else). A claim never
+    submitted — a draft, or a draft the partner discarded — is the partner's own business
+    and is 404 here."""
     if not getattr(user, "is_reviewer", False) or (lead and not user.is_review_lead):
         raise PermissionDenied
     qs = queryset if queryset is not None else Claim.objects.all()
-    return get_by_pk_or_404(qs.exclude(status=Status.EDITING), pk)
+    return get_by_pk_or_404(qs.exclude(NEVER_SUBMITTED), pk)
 
 
 def require_reviewer_or_403(user) -> None:

@@ -23,6 +23,7 @@ from claims.references import claim_admin_link, claim_id_from_term
 from directory.admin import parse_uuid, tenant_ids_for_domain
 from directory.models import CustomerTenant, Subscription
 from lib.admin import NoDeleteAdminMixin, ReadOnlyAdminMixin
+from lib.params import parse_id
 from partners.models import Mpn
 
 
@@ -166,7 +167,7 @@ class ClaimAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
         claim_id = claim_id_from_term(term)
         if claim_id is not None:
             matches.append(Q(pk=claim_id))
-        if term.isdigit():
+        if parse_id(term) is not None:
             mpn_ids = list(Mpn.objects.filter(number=term).values_list("pk", flat=True))
             if mpn_ids:
                 matches.append(Q(mpn_id__in=mpn_ids))

@@ -74,6 +74,11 @@ class EndReason(models.TextChoices):
     DISPLACED_BY_COMPETING_CLAIM = "displaced_by_competing_claim", _("Awarded to a competing claim")
 
 
+# A claim its partner never submitted (a draft, or a draft the partner discarded): the
+# partner's own business, never shown to reviewers, leads or exports.
+NEVER_SUBMITTED = Q(status=Status.EDITING) | Q(status=Status.WITHDRAWN, submitted_at__isnull=True)
+
+
 class ClaimQuerySet(NoDeleteQuerySet):
     """Every bulk write to claims goes through ``claims.cache.claims_changed``, as
     ``Claim.save`` does: cached pages never outlive a change, whichever path made it."""

@@ -7,7 +7,7 @@ import re
 from django.urls import reverse
 from django.utils.html import format_html
 
-_REFERENCE = re.compile(r"(?:CPOR-?)?0*(\d{1,18})", re.IGNORECASE)
+_REFERENCE = re.compile(r"(?:CPOR-?)?0*([0-9]{1,18})", re.IGNORECASE)
 
 
 def claim_reference(claim_id) -> str:

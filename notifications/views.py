@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from lib.params import parse_id
 from notifications.models import Notification
 from notifications.services import notification_mark_read
 from notifications.texts import (
@@ -41,7 +42,8 @@ def _unread(user) -> int:
 def _page(user, before: str = "") -> dict:
     """One page of the user's notifications, newest first (keyset on id: no COUNT)."""
     qs = Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
-    cursor = qs.filter(pk=int(before)).values_list("created_at", "pk").first() if before.isdigit() else None
+    before_id = parse_id(before)
+    cursor = qs.filter(pk=before_id).values_list("created_at", "pk").first() if before_id else None
     if cursor is not None:
         qs = qs.filter(Q(created_at__lt=cursor[0]) | Q(created_at=cursor[0], id__lt=cursor[1]))
     rows = list(qs[: PAGE_SIZE + 1])

@@ -13,6 +13,8 @@ from claims.services import EDITABLE_AFTER_SUBMIT
 from claims.states import Status
 from claims.uploads import ACCEPT, ALLOWED_TYPES_TEXT
 from directory.models import Product, SolutionArea
+from lib.forms import IdChoiceField, IdMultipleChoiceField
+from lib.params import parse_id
 
 
 class MultipleFileInput(forms.FileInput):
@@ -46,7 +48,7 @@ def poe_help_text():
     }
 
 
-class MpnChoiceField(forms.ModelChoiceField):
+class MpnChoiceField(IdChoiceField):
     def label_from_instance(self, mpn):
         enrolled = _("enrolled in an incentive program") if mpn.incentive_enrolled else _("not enrolled")
         parts = [f"{mpn.number} · {mpn.location} — {enrolled}"]
@@ -90,7 +92,7 @@ class ClaimForm(forms.Form):
         choices=[("", _("Choose a solution area")), *SolutionArea.choices],
     )
     activity = forms.ChoiceField(label=_("Activity"), required=False, choices=())
-    products = forms.ModelMultipleChoiceField(
+    products = IdMultipleChoiceField(
         label=_("Products / workloads"),
         queryset=None,
         required=False,
@@ -166,7 +168,7 @@ class ClaimForm(forms.Form):
         in_area = list(selectors.area_products(area).values_list("pk", "name"))
         selected = {str(v) for v in self._values("products")}
         in_area_pks = {str(pk) for pk, _name in in_area}
-        stale = [pk for pk in selected - in_area_pks if pk.isdigit() and len(pk) <= 18]
+        stale = [pk for pk in map(parse_id, selected - in_area_pks) if pk is not None]
         extra = (
             list(Product.objects.filter(pk__in=stale, is_active=True).values_list("pk", "name").order_by("name"))
             if stale

@@ -41,6 +41,7 @@ from claims.transitions import DISPUTE_WINDOW_CLOSED, dispute_window_open, requi
 from claims.uploads import PREVIEWABLE_CONTENT_TYPES, check_uploads, safe_header_name
 from claims.validation import check_subscription, check_tenant
 from directory.models import Channel, SubscriptionStatus
+from lib.params import parse_id, parse_int
 from partner_portal.forms import (
     SUMMARY_LABELS,
     ClaimForm,
@@ -51,6 +52,8 @@ from partner_portal.forms import (
     ResubmitForm,
     WithdrawForm,
 )
+
+MAX_VERSION = 2**31 - 1  # Claim.version is a PositiveIntegerField
 
 FORM_TEXT_FIELDS = (
     "mpn",
@@ -430,9 +433,9 @@ def live_check_mpn(request):
     """The not-enrolled warning as soon as MPN and activity are chosen (a warning, never an error)."""
     membership = _writer_membership(request)
     mpn = None
-    mpn_id = request.GET.get("mpn", "")
-    if mpn_id.isdigit() and len(mpn_id) <= 18:
-        mpn = selectors.partner_mpns(membership.partner).filter(pk=int(mpn_id)).first()
+    mpn_id = parse_id(request.GET.get("mpn", ""))
+    if mpn_id is not None:
+        mpn = selectors.partner_mpns(membership.partner).filter(pk=mpn_id).first()
     activity = request.GET.get("activity", "")
     warn = mpn is not None and activity in INCENTIVE_ACTIVITIES and not mpn.incentive_enrolled
     return render(request, "claims/claim_form.html#mpn_check", {"live": {"mpn": mpn, "warn": warn}})
@@ -529,8 +532,7 @@ def comment_post(request, pk):
 
 def _posted_version(request) -> int | None:
     """The claim version the form was loaded with (a tampered value means "not given")."""
-    posted = (request.POST.get("version") or "").strip()
-    return int(posted) if posted.isdigit() and len(posted) < 10 else None
+    return parse_int((request.POST.get("version") or "").strip(), minimum=1, maximum=MAX_VERSION)
 
 
 def _expect_version(request, claim) -> None:

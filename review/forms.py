@@ -17,6 +17,7 @@ from claims.services import (
     REJECTION_REASON_REQUIRED,
     REVERT_REASON_REQUIRED,
 )
+from lib.forms import IdChoiceField
 
 PARTNER, INTERNAL = "partner", "internal"
 
@@ -33,7 +34,7 @@ def reviewers_queryset():
     )
 
 
-class ReviewerChoiceField(forms.ModelChoiceField):
+class ReviewerChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
 

@@ -1,0 +1,118 @@
+"""Numbers and ids typed into a request are read one strict way (``lib.params``): ASCII digits
+within the 64-bit id range. Characters Python's ``str.isdigit`` accepts but ``int`` refuses
+(superscripts, circled and fullwidth digits), digits of other scripts, and values past any
+database integer are a form error, an ignored parameter or a 404 — never a 500."""
+
+import pytest
+from django.urls import reverse
+
+from arbitration.tests.helpers import contested_case, htmx
+from claims.states import Status
+from lib.params import MAX_ID, parse_id, parse_int
+from tests.helpers import login
+
+# What isdigit() says yes to and int() refuses, digits int() reads but we do not, and numbers
+# no database column holds.
+HOSTILE_NUMBERS = ("²", "①", "１２", "٣", "߂", "9223372036854775808", str(10**30), "-1", " 1", "1 ", "", "\x00")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1", 1),
+        ("0042", 42),
+        (str(MAX_ID), MAX_ID),
+        (str(MAX_ID + 1), None),
+        ("0", None),
+        ("²", None),
+        ("①", None),
+        ("１２", None),
+        ("٣", None),
+        ("-1", None),
+        ("+1", None),
+        (" 1", None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+        ("9" * 5000, None),
+    ],
+)
+def test_parse_id(text, expected):
+    assert parse_id(text) == expected
+
+
+def test_parse_int_keeps_to_its_range():
+    assert parse_int("0", minimum=0) == 0
+    assert parse_int("7", maximum=5) is None
+    assert parse_int("²") is None
+
+
+@pytest.fixture
+def case(contoso_mpn, contoso_admin, fabrikam_mpn, fabrikam_admin, reviewer1, subscription, dynamics_sales):
+    return contested_case(
+        contoso=(contoso_mpn, contoso_admin),
+        fabrikam=(fabrikam_mpn, fabrikam_admin),
+        reviewer=reviewer1,
+        sub=subscription,
+        products=[dynamics_sales],
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", HOSTILE_NUMBERS)
+def test_partner_pages_and_fragments(client, contoso_admin, draft, value):
+    login(client, contoso_admin)
+    gets = [
+        (reverse("notifications:list"), {"before": value}),
+        (reverse("claims:check_mpn"), {"mpn": value, "activity": "usage"}),
+        (reverse("claims:new"), {"products": value}),
+        (reverse("claims:form_fields"), {"products": value, "solution_area": "business_applications"}),
+        (reverse("claims:edit", args=[draft.pk]), {"products": value}),
+    ]
+    for url, params in gets:
+        assert client.get(url, params).status_code < 500, (url, params)
+        assert client.get(url, params, **htmx()).status_code < 500, (url, params, "htmx")
+    new = client.post(reverse("claims:new"), {"products": value, "mpn": value, "action": "save"})
+    assert new.status_code < 500
+    edit = client.post(reverse("claims:edit", args=[draft.pk]), {"products": value, "version": value})
+    assert edit.status_code < 500
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", HOSTILE_NUMBERS)
+@pytest.mark.parametrize("action", ["submit", "withdraw", "end", "resubmit", "dispute"])
+def test_partner_actions_with_a_hostile_version(client, contoso_admin, draft, value, action):
+    login(client, contoso_admin)
+    data = {"version": value, "message": "x", "reason": "partner_disassociated", "justification": "x"}
+    response = client.post(reverse(f"claims:{action}", args=[draft.pk]), data)
+    assert response.status_code < 500
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", HOSTILE_NUMBERS)
+def test_arbitration_case_with_hostile_numbers(client, reviewer1, case, value):
+    case, incumbent, challenger = case
+    login(client, reviewer1)
+    url = reverse("arbitration:case", args=[case.pk])
+    assert client.get(url, {"ask": value}).status_code == 200
+    versions = f"{incumbent.pk}:{value},{value}:1"
+    award = client.post(
+        reverse("arbitration:award", args=[case.pk]),
+        {"version": case.version, "claim_versions": versions, "winner": value, "reason": "x"},
+    )
+    assert award.status_code < 500
+    ask = client.post(
+        reverse("arbitration:request_info", args=[case.pk]),
+        {"version": value, "claim_versions": versions, "claims": [value], "reasons": ["dates"], "message": "x"},
+    )
+    assert ask.status_code < 500
+    assert challenger.status != Status.APPROVED  # nothing was decided by a malformed form
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", HOSTILE_NUMBERS)
+def test_admin_search_with_hostile_numbers(client, superuser, draft, value):
+    login(client, superuser)
+    for name in ("claims_claim", "claims_poefile", "claims_comment", "audit_auditevent", "notifications_notification"):
+        response = client.get(reverse(f"admin:{name}_changelist"), {"q": value})
+        assert response.status_code < 500, name
