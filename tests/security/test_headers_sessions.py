@@ -319,3 +319,18 @@ def test_login_rotates_the_session_key(client, contoso_admin):
     before = client.cookies["sessionid"].value if "sessionid" in client.cookies else None
     client.post(reverse("login"), {"username": "contoso.admin", "password": "pw"})
     assert client.cookies["sessionid"].value != before
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_private_and_not_stored(client, contoso_admin, reviewer1):
+    from django.urls import reverse
+
+    assert "Cache-Control" not in client.get("/no-such-page/")  # an anonymous page: left alone
+    for user, url in ((contoso_admin, reverse("claims:list")), (reviewer1, reverse("review:queue"))):
+        login(client, user)
+        assert client.get(url)["Cache-Control"] == "private, no-store"
+    assert client.get(reverse("healthz"))["Cache-Control"].startswith("max-age=0")  # its own header kept
+
+
+def test_forwarded_proto_is_read_only_behind_a_configured_proxy(production_settings):
+    assert production_settings["SECURE_PROXY_SSL_HEADER"] is None
