@@ -7,6 +7,7 @@ Fabrikam admin (the competitor), reviewer, review lead, superuser.
 import pytest
 from django.test import Client
 
+from arbitration.tests.helpers import contested_case
 from claims.tests.factories import (
     ClaimFactory,
     MpnFactory,
@@ -146,6 +147,19 @@ def draft(contoso_mpn, contoso_admin, subscription, dynamics_sales):
     )
     claim.refresh_from_db()
     return claim
+
+
+@pytest.fixture
+def contested(contoso_mpn, contoso_admin, fabrikam_mpn, fabrikam_admin, reviewer1, subscription, dynamics_sales):
+    """An open arbitration case: Contoso's approved claim (the incumbent) and Fabrikam's
+    competing one, as ``(case, incumbent, challenger)``."""
+    return contested_case(
+        contoso=(contoso_mpn, contoso_admin),
+        fabrikam=(fabrikam_mpn, fabrikam_admin),
+        reviewer=reviewer1,
+        sub=subscription,
+        products=[dynamics_sales],
+    )
 
 
 @pytest.fixture

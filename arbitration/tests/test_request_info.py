@@ -9,7 +9,7 @@ from django.utils import timezone
 from arbitration.forms import encode_versions
 from arbitration.models import ArbitrationCase
 from arbitration.services import arbitration_request_info
-from arbitration.tests.helpers import contested_case, htmx
+from arbitration.tests.helpers import htmx
 from claims.errors import ClaimChanged, ClaimError, NotAllowed
 from claims.models import Claim, Comment, DueKind, InfoRequestReason
 from claims.services import SERVICE_DAYS
@@ -19,17 +19,6 @@ from notifications.models import Notification
 from tests.helpers import login
 
 REASONS = [InfoRequestReason.NO_CUSTOMER_ACK, InfoRequestReason.DATES]
-
-
-@pytest.fixture
-def contested(contoso_mpn, contoso_admin, fabrikam_mpn, fabrikam_admin, reviewer1, subscription, dynamics_sales):
-    return contested_case(
-        contoso=(contoso_mpn, contoso_admin),
-        fabrikam=(fabrikam_mpn, fabrikam_admin),
-        reviewer=reviewer1,
-        sub=subscription,
-        products=[dynamics_sales],
-    )
 
 
 def requests_on(claim):

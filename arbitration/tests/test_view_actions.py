@@ -7,22 +7,11 @@ from django.urls import reverse
 from arbitration.forms import encode_versions
 from arbitration.models import ArbitrationCase, CaseStatus
 from arbitration.services import arbitration_award
-from arbitration.tests.helpers import contested_case, htmx
+from arbitration.tests.helpers import htmx
 from claims import services
 from claims.models import Claim, EndReason, RejectionReason
 from claims.states import Status
 from tests.helpers import login
-
-
-@pytest.fixture
-def contested(contoso_mpn, contoso_admin, fabrikam_mpn, fabrikam_admin, reviewer1, subscription, dynamics_sales):
-    return contested_case(
-        contoso=(contoso_mpn, contoso_admin),
-        fabrikam=(fabrikam_mpn, fabrikam_admin),
-        reviewer=reviewer1,
-        sub=subscription,
-        products=[dynamics_sales],
-    )
 
 
 def award_data(case, winner, reason="Fabrikam's PoE is signed by the customer."):

@@ -14,17 +14,6 @@ from claims.models import PoeFile
 from tests.helpers import login
 
 
-@pytest.fixture
-def contested(contoso_mpn, contoso_admin, fabrikam_mpn, fabrikam_admin, reviewer1, subscription, dynamics_sales):
-    return contested_case(
-        contoso=(contoso_mpn, contoso_admin),
-        fabrikam=(fabrikam_mpn, fabrikam_admin),
-        reviewer=reviewer1,
-        sub=subscription,
-        products=[dynamics_sales],
-    )
-
-
 def url(case):
     return reverse("arbitration:case", args=[case.pk])
 

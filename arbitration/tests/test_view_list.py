@@ -11,24 +11,13 @@ from django.utils import timezone
 from arbitration import selectors
 from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
 from arbitration.services import arbitration_award
-from arbitration.tests.helpers import contested_case, htmx
+from arbitration.tests.helpers import htmx
 from claims.models import Activity, Claim
 from claims.states import Status
 from claims.tests.factories import ClaimFactory, MpnFactory, SubscriptionFactory, TenantFactory
 from tests.helpers import login
 
 URL = reverse("arbitration:list")
-
-
-@pytest.fixture
-def contested(contoso_mpn, contoso_admin, fabrikam_mpn, fabrikam_admin, reviewer1, subscription, dynamics_sales):
-    return contested_case(
-        contoso=(contoso_mpn, contoso_admin),
-        fabrikam=(fabrikam_mpn, fabrikam_admin),
-        reviewer=reviewer1,
-        sub=subscription,
-        products=[dynamics_sales],
-    )
 
 
 def make_case(*, n_claims=2, activity=Activity.PRESALES, status=CaseStatus.OPEN, assignee=None, tenant=None, due=None):

@@ -6,7 +6,7 @@ database integer are a form error, an ignored parameter or a 404 — never a 500
 import pytest
 from django.urls import reverse
 
-from arbitration.tests.helpers import contested_case, htmx
+from arbitration.tests.helpers import htmx
 from claims.states import Status
 from lib.params import MAX_ID, parse_id, parse_int
 from tests.helpers import login
@@ -47,17 +47,6 @@ def test_parse_int_keeps_to_its_range():
     assert parse_int("²") is None
 
 
-@pytest.fixture
-def case(contoso_mpn, contoso_admin, fabrikam_mpn, fabrikam_admin, reviewer1, subscription, dynamics_sales):
-    return contested_case(
-        contoso=(contoso_mpn, contoso_admin),
-        fabrikam=(fabrikam_mpn, fabrikam_admin),
-        reviewer=reviewer1,
-        sub=subscription,
-        products=[dynamics_sales],
-    )
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("value", HOSTILE_NUMBERS)
 def test_partner_pages_and_fragments(client, contoso_admin, draft, value):
@@ -90,8 +79,8 @@ def test_partner_actions_with_a_hostile_version(client, contoso_admin, draft, va
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("value", HOSTILE_NUMBERS)
-def test_arbitration_case_with_hostile_numbers(client, reviewer1, case, value):
-    case, incumbent, challenger = case
+def test_arbitration_case_with_hostile_numbers(client, reviewer1, contested, value):
+    case, incumbent, challenger = contested
     login(client, reviewer1)
     url = reverse("arbitration:case", args=[case.pk])
     assert client.get(url, {"ask": value}).status_code == 200
