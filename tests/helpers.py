@@ -19,3 +19,25 @@ def needs_service(env_var: str, what: str) -> str:
             pytest.fail(f"{env_var} is not set but CPOR_REQUIRE_SERVICES=1: {what} is required here")
         pytest.skip(f"{env_var} is not set: this test needs {what}")
     return value
+
+
+def claim_form_data(subscription, mpn, product, **extra) -> dict:
+    """A complete, valid POST of the claim form (Business Applications presales on
+    ``subscription``), submitting unless ``action`` says otherwise; ``extra`` overrides fields."""
+    return {
+        "mpn": mpn.pk,
+        "customer_tenant_id": str(subscription.tenant.tenant_id),
+        "customer_domain": subscription.tenant.domains.first().domain,
+        "solution_area": "business_applications",
+        "activity": "presales",
+        "products": [product.pk],
+        "subscription_ref": str(subscription.subscription_id),
+        "customer_contact_name": "Ada Customer",
+        "customer_contact_title": "CIO",
+        "customer_contact_email": "ada@customer.example",
+        "partner_contact_name": "Per Partner",
+        "partner_contact_email": "per@partner.example",
+        "description": "Ran the pilot.",
+        "action": "submit",
+        **extra,
+    }

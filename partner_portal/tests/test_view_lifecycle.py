@@ -8,26 +8,7 @@ from claims.models import Claim
 from claims.services import claim_approve, claim_reject, claim_request_info, claim_start_review
 from claims.states import Status
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
-from tests.helpers import login
-
-
-def new_claim_data(subscription, mpn, product, action):
-    return {
-        "mpn": mpn.pk,
-        "customer_tenant_id": str(subscription.tenant.tenant_id),
-        "customer_domain": subscription.tenant.domains.first().domain,
-        "solution_area": "business_applications",
-        "activity": "presales",
-        "products": [product.pk],
-        "subscription_ref": str(subscription.subscription_id),
-        "customer_contact_name": "Ada Customer",
-        "customer_contact_title": "CIO",
-        "customer_contact_email": "ada@customer.example",
-        "partner_contact_name": "Per Partner",
-        "partner_contact_email": "per@partner.example",
-        "description": "Ran the pilot.",
-        "action": action,
-    }
+from tests.helpers import claim_form_data, login
 
 
 def timeline(client, claim):
@@ -39,10 +20,10 @@ def test_draft_submit_info_request_answer_resubmit(
 ):
     login(client, contoso_admin)
     # Draft first, PoE later.
-    client.post(reverse("claims:new"), new_claim_data(subscription, contoso_mpn, dynamics_sales, "save"))
+    client.post(reverse("claims:new"), claim_form_data(subscription, contoso_mpn, dynamics_sales, action="save"))
     claim = Claim.objects.get()
     assert claim.status == Status.EDITING
-    data = new_claim_data(subscription, contoso_mpn, dynamics_sales, "submit")
+    data = claim_form_data(subscription, contoso_mpn, dynamics_sales)
     data["version"] = claim.version
     data["poe"] = [upload("minutes.pdf", pdf_bytes())]
     response = client.post(reverse("claims:edit", args=[claim.pk]), data)

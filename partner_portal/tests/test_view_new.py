@@ -11,27 +11,7 @@ from claims.tests.factories import MpnFactory, ProductFactory
 from claims.tests.test_uploads import pdf_bytes, upload
 from directory.models import SolutionArea
 from partners.models import PartnerType
-from tests.helpers import login
-
-
-def form_data(subscription, mpn, product, **extra):
-    data = {
-        "mpn": mpn.pk,
-        "customer_tenant_id": str(subscription.tenant.tenant_id),
-        "customer_domain": subscription.tenant.domains.first().domain,
-        "solution_area": SolutionArea.BUSINESS_APPLICATIONS,
-        "activity": "presales",
-        "products": [product.pk],
-        "subscription_ref": str(subscription.subscription_id),
-        "customer_contact_name": "Ada Customer",
-        "customer_contact_title": "CIO",
-        "customer_contact_email": "ada@customer.example",
-        "partner_contact_name": "Per Partner",
-        "partner_contact_email": "per@partner.example",
-        "description": "Ran the pilot.",
-    }
-    data.update(extra)
-    return data
+from tests.helpers import claim_form_data, login
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -86,7 +66,7 @@ def test_draft_needs_an_mpn(client, contoso_admin, contoso_mpn):
 
 def test_submit_valid_claim(client, contoso_admin, contoso_mpn, subscription, dynamics_sales):
     login(client, contoso_admin)
-    data = form_data(subscription, contoso_mpn, dynamics_sales, action="submit")
+    data = claim_form_data(subscription, contoso_mpn, dynamics_sales)
     data["poe"] = [upload("proof.pdf", pdf_bytes())]
     response = client.post(reverse("claims:new"), data, follow=True)
     claim = Claim.objects.get()
@@ -101,7 +81,9 @@ def test_invalid_email_is_a_field_error_and_keeps_values(
     client, contoso_admin, contoso_mpn, subscription, dynamics_sales
 ):
     login(client, contoso_admin)
-    data = form_data(subscription, contoso_mpn, dynamics_sales, customer_contact_email="not-an-email", action="save")
+    data = claim_form_data(
+        subscription, contoso_mpn, dynamics_sales, customer_contact_email="not-an-email", action="save"
+    )
     response = client.post(reverse("claims:new"), data)
     assert response.status_code == 200
     assert response.context["form"].errors["customer_contact_email"]
@@ -169,7 +151,7 @@ def test_competing_claim_is_accepted_and_told(
 ):
     claim_submit(claim=draft, user=contoso_admin)
     login(client, fabrikam_admin)
-    data = form_data(subscription, fabrikam_mpn, dynamics_sales, action="submit")
+    data = claim_form_data(subscription, fabrikam_mpn, dynamics_sales)
     data["poe"] = [upload("proof.pdf", pdf_bytes())]
     response = client.post(reverse("claims:new"), data, follow=True)
     claim = Claim.objects.get(partner=fabrikam_mpn.partner)

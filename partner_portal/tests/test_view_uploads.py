@@ -8,33 +8,12 @@ from django.urls import reverse
 
 from claims.models import Claim, PoeFile
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
-from tests.helpers import login
-
-
-def _form_data(subscription, mpn, product, **extra):
-    data = {
-        "mpn": mpn.pk,
-        "customer_tenant_id": str(subscription.tenant.tenant_id),
-        "customer_domain": subscription.tenant.domains.first().domain,
-        "solution_area": "business_applications",
-        "activity": "presales",
-        "products": [product.pk],
-        "subscription_ref": str(subscription.subscription_id),
-        "customer_contact_name": "Ada Customer",
-        "customer_contact_title": "CIO",
-        "customer_contact_email": "ada@customer.example",
-        "partner_contact_name": "Per Partner",
-        "partner_contact_email": "per@partner.example",
-        "description": "Ran the pilot.",
-        "action": "submit",
-    }
-    data.update(extra)
-    return data
+from tests.helpers import claim_form_data, login
 
 
 def test_refused_upload_keeps_the_rest_of_the_form(client, contoso_admin, contoso_mpn, subscription, dynamics_sales):
     login(client, contoso_admin)
-    data = _form_data(subscription, contoso_mpn, dynamics_sales, description="Typed with care")
+    data = claim_form_data(subscription, contoso_mpn, dynamics_sales, description="Typed with care")
     data["poe"] = [upload("report.pdf", b"<html><body>not a pdf</body></html>", "application/pdf")]
     response = client.post(reverse("claims:new"), data)
     assert response.status_code == 200
@@ -49,7 +28,7 @@ def test_refused_upload_keeps_the_rest_of_the_form(client, contoso_admin, contos
 
 def test_empty_upload_through_the_form(client, contoso_admin, contoso_mpn, subscription, dynamics_sales):
     login(client, contoso_admin)
-    data = _form_data(subscription, contoso_mpn, dynamics_sales, action="save")
+    data = claim_form_data(subscription, contoso_mpn, dynamics_sales, action="save")
     data["poe"] = [upload("empty.pdf", b"")]
     response = client.post(reverse("claims:new"), data)
     assert response.status_code == 200

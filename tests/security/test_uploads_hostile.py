@@ -14,30 +14,9 @@ from django.urls import reverse
 from claims.models import Claim, PoeFile
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import office_bytes, pdf_bytes, upload
-from tests.helpers import login
+from tests.helpers import claim_form_data, login
 from tests.security.conftest import stored_files, tally
 from tests.security.scan import problems
-
-
-def _form(subscription, mpn, product, **extra):
-    data = {
-        "mpn": mpn.pk,
-        "customer_tenant_id": str(subscription.tenant.tenant_id),
-        "customer_domain": subscription.tenant.domains.first().domain,
-        "solution_area": "business_applications",
-        "activity": "presales",
-        "products": [product.pk],
-        "subscription_ref": str(subscription.subscription_id),
-        "customer_contact_name": "Ada Customer",
-        "customer_contact_title": "CIO",
-        "customer_contact_email": "ada@customer.example",
-        "partner_contact_name": "Per Partner",
-        "partner_contact_email": "per@partner.example",
-        "description": "Ran the pilot.",
-        "action": "submit",
-    }
-    data.update(extra)
-    return data
 
 
 @pytest.fixture
@@ -47,7 +26,7 @@ def partner(client, contoso_admin):
 
 @pytest.fixture
 def new_claim_data(contoso_mpn, dynamics_sales):
-    return _form(SubscriptionFactory(products=[dynamics_sales]), contoso_mpn, dynamics_sales)
+    return claim_form_data(SubscriptionFactory(products=[dynamics_sales]), contoso_mpn, dynamics_sales)
 
 
 ZIP_BOMB = office_bytes("docx", extra={"word/media/zeros.bin": b"\x00" * (40 * 1024 * 1024)})
