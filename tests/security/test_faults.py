@@ -20,10 +20,9 @@ from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import pdf_bytes, upload
 from cpor_portal.celery import app as celery_app
 from notifications.models import EmailState, Notification
-from tests.helpers import login
+from tests.helpers import claim_form_data, login
 from tests.security.conftest import stored_files
 from tests.security.scan import problems
-from tests.security.test_uploads_hostile import _form
 
 BASE_DIR = Path(settings.BASE_DIR)
 CLOSED_PORT = 1  # nothing listens on port 1
@@ -155,7 +154,7 @@ def test_a_poe_write_that_dies_half_way_leaves_nothing(
 ):
     login(client, contoso_admin)
     client.raise_request_exception = False
-    data = _form(SubscriptionFactory(products=[dynamics_sales]), contoso_mpn, dynamics_sales, action=action)
+    data = claim_form_data(SubscriptionFactory(products=[dynamics_sales]), contoso_mpn, dynamics_sales, action=action)
     data["poe"] = [upload("first.pdf", pdf_bytes()), upload("second.pdf", pdf_bytes() + b"%second\n")]
     calls = {"n": 0}
     real_chunks = ContentFile.chunks
@@ -200,7 +199,7 @@ def test_a_client_that_disconnects_mid_upload_leaves_nothing(
 
     login(client, contoso_admin)
     client.raise_request_exception = False
-    data = _form(SubscriptionFactory(products=[dynamics_sales]), contoso_mpn, dynamics_sales)
+    data = claim_form_data(SubscriptionFactory(products=[dynamics_sales]), contoso_mpn, dynamics_sales)
     data["poe"] = [upload("first.pdf", pdf_bytes())]
 
     def cut(self, *args, **kwargs):
