@@ -22,7 +22,8 @@ migrate: venv
 seed: migrate
 	$(PY) manage.py seed_demo
 
-## run: embedded SQLite, no broker, demo data, http://127.0.0.1:$(PORT)
+## run: embedded SQLite, no broker, demo data, http://127.0.0.1:$(PORT) (e-mail links too, unless SITE_URL is set)
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -59,6 +60,14 @@ PROD_ENV = set -e; mkdir -p var; \
 	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
 	export SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"; \
 	export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
+# Creates the PostgreSQL database DATABASE_URL names when it is missing and psql reaches the
+# server (serve-prod, bench); a SQLite or empty DATABASE_URL is left alone.
+CREATE_DATABASE = case "$${DATABASE_URL:-}" in postgres://*|postgresql://*) \
+	if command -v psql >/dev/null 2>&1 && ! psql "$$DATABASE_URL" -c 'select 1' >/dev/null 2>&1; then \
+	  db=$$(basename "$${DATABASE_URL%%\?*}"); \
+	  psql "$${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$$db\"" && echo "$@: created database $$db"; \
+	fi;; \
+	esac
 CELERY_WORKER = $(VENV)/bin/celery -A cpor_portal worker -l info -c 2 --without-gossip --without-mingle
 CELERY_BEAT = $(VENV)/bin/celery -A cpor_portal beat -l info -s var/celerybeat-schedule --pidfile var/celerybeat.pid
 
@@ -66,10 +75,7 @@ CELERY_BEAT = $(VENV)/bin/celery -A cpor_portal beat -l info -s var/celerybeat-s
 serve-prod: SHELL := /bin/bash
 serve-prod: venv
 	@$(PROD_ENV); \
-	if command -v psql >/dev/null 2>&1 && ! psql "$$DATABASE_URL" -c 'select 1' >/dev/null 2>&1; then \
-	  db="$${DATABASE_URL##*/}"; db="$${db%%\?*}"; \
-	  psql "$${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$$db\"" && echo "serve-prod: created database $$db"; \
-	fi; \
+	$(CREATE_DATABASE); \
 	$(PY) manage.py migrate --noinput || { echo "serve-prod: cannot migrate $$DATABASE_URL: is PostgreSQL running and the database created?" >&2; exit 1; }; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	if [ -n "$${SEED:-}" ]; then $(PY) manage.py seed_demo; fi; \
@@ -91,6 +97,8 @@ beat: venv
 	@$(PROD_ENV); exec $(CELERY_BEAT)
 
 ## bench: load BENCH_CLAIMS claims (1M on PostgreSQL, 100k on SQLite) and measure; see README "Benchmark"
-bench: migrate
+## (creates a missing PostgreSQL database first, as serve-prod does; bench.run migrates it)
+bench: venv
+	@$(CREATE_DATABASE)
 	@command -v wrk >/dev/null 2>&1 || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)) || echo "wrk unavailable: HTTP runs skipped"
 	$(PY) -m bench.run

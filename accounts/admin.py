@@ -1,14 +1,17 @@
 """Users in the admin: Django's user admin plus the portal language and the partner company."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from lib.admin import StrictIdsAdminMixin
 from partners.models import Membership
 
 
-class MembershipInline(admin.StackedInline):
+class MembershipInline(StrictIdsAdminMixin, admin.StackedInline):
     """A partner user's company and role (Microsoft reviewers and operators have none)."""
 
     model = Membership
@@ -20,7 +23,7 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StrictIdsAdminMixin, DjangoUserAdmin):
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Portal"), {"fields": ("language",)}))
     add_fieldsets = (
         (
@@ -40,3 +43,12 @@ class UserAdmin(DjangoUserAdmin):
     def partner(self, obj):
         membership = getattr(obj, "membership", None)  # no query: joined by list_select_related
         return membership.partner if membership else None
+
+
+# Django's group admin, with its permissions read the strict way.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(StrictIdsAdminMixin, DjangoGroupAdmin):
+    pass

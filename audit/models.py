@@ -12,6 +12,32 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.nodelete import DeletionForbidden, NoDeleteQuerySet
 
+# What each action is, for people (the admin's audit log). An action missing here shows its code.
+ACTION_LABELS = {
+    "claims.claim.created": _("Claim draft created"),
+    "claims.claim.updated": _("Claim edited"),
+    "claims.claim.submitted": _("Claim submitted"),
+    "claims.claim.review_started": _("Claim review started"),
+    "claims.claim.assigned": _("Claim assigned"),
+    "claims.claim.info_requested": _("Claim: information requested"),
+    "claims.claim.resubmitted": _("Claim answered and resubmitted"),
+    "claims.claim.approved": _("Claim approved"),
+    "claims.claim.rejected": _("Claim rejected"),
+    "claims.claim.withdrawn": _("Claim withdrawn"),
+    "claims.claim.disputed": _("Claim rejection disputed"),
+    "claims.claim.ended": _("Claim association ended"),
+    "claims.claim.reverted": _("Claim decision reverted"),
+    "claims.comment.added": _("Comment added"),
+    "claims.poe.added": _("PoE file added"),
+    "arbitration.case.opened": _("Arbitration case opened"),
+    "arbitration.case.joined": _("Claim joined an arbitration case"),
+    "arbitration.case.assigned": _("Arbitration case assigned"),
+    "arbitration.case.info_requested": _("Arbitration case: information requested"),
+    "arbitration.case.awarded": _("Arbitration case decided"),
+    "arbitration.case.closed": _("Arbitration case closed"),
+    "arbitration.case.reopened": _("Arbitration case reopened"),
+}
+
 
 class AuditQuerySet(NoDeleteQuerySet):
     def update(self, **kwargs):
@@ -73,3 +99,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise DeletionForbidden("audit events are append-only")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -1,15 +1,30 @@
 """The directory in the admin: operators keep tenants, domains, subscriptions and the catalog.
 
 Searches that name an identifier (a tenant or subscription GUID, a domain) use the unique
-columns, so they stay fast however large the mirrored commerce data grows.
+columns, so they stay fast however large the mirrored commerce data grows. A part of a GUID
+("7f1775e3", "bc6b-bf78") is matched too, as text: that one reads the whole table.
+
+Tenants, subscriptions and products that claims point to are never deleted here (no bulk
+delete at all): a subscription ends by its status, a product by "available for claims". A
+draft names its tenant and subscription only as the partner typed them, so those count too.
 """
 
+import re
 import uuid
 
 from django.contrib import admin
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Replace
+from django.db.models.lookups import Contains
 from django.utils.translation import gettext_lazy as _
 
+from arbitration.models import ArbitrationCase
+from claims.models import Claim
+from claims.states import Status
 from directory.models import CustomerTenant, Product, Subscription, TenantDomain
+from lib.admin import DeleteUnusedOnlyAdminMixin, StrictIdsAdminMixin
+
+GUID_FRAGMENT = re.compile(r"[0-9a-f]{4,32}")
 
 
 def parse_uuid(term: str) -> uuid.UUID | None:
@@ -18,6 +33,28 @@ def parse_uuid(term: str) -> uuid.UUID | None:
         return uuid.UUID(term.strip())
     except ValueError:
         return None
+
+
+def guid_fragment(term: str) -> str | None:
+    """The hex digits of a part of a GUID an operator typed (at least 4), lower-case and
+    without hyphens, or ``None``."""
+    digits = term.strip().lower().replace("-", "")
+    return digits if GUID_FRAGMENT.fullmatch(digits) else None
+
+
+def guid_contains(field: str, fragment: str) -> Contains:
+    """``field`` (a UUID column, or a path to one) contains ``fragment`` (from
+    :func:`guid_fragment`). Compared as text without hyphens: PostgreSQL's uuid type has no
+    LIKE, and SQLite stores the 32 hex digits alone."""
+    return Contains(Replace(Cast(F(field), CharField()), Value("-"), Value("")), fragment)
+
+
+def drafts_naming(field: str, guid: uuid.UUID):
+    """Drafts whose typed ``field`` (``customer_tenant_id``, ``subscription_ref``) is ``guid``,
+    in any spelling (upper-case, braces, no hyphens). Drafts only: a submitted claim points to
+    its tenant and subscription by foreign key."""
+    spellings = Q(**{f"{field}__icontains": str(guid)}) | Q(**{f"{field}__icontains": guid.hex})
+    return Claim.objects.filter(spellings, status=Status.EDITING)
 
 
 def tenant_ids_for_domain(term: str, *, limit: int = 100) -> list[int]:
@@ -30,24 +67,17 @@ def tenant_ids_for_domain(term: str, *, limit: int = 100) -> list[int]:
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "solution_area", "is_dynamics", "is_active")
     list_filter = ("solution_area", "is_dynamics", "is_active")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def has_delete_permission(self, request, obj=None):
+    def in_use(self, obj):
         # Deleting a product would silently drop it from every claim that names it (the
         # many-to-many rows cascade). A product no claim uses may go; the others are retired
         # by clearing "available for claims".
-        if obj is not None and obj.claims.exists():
-            return False
-        return super().has_delete_permission(request, obj)
+        return obj.claims.exists()
 
 
 class TenantDomainInline(admin.TabularInline):
@@ -57,25 +87,38 @@ class TenantDomainInline(admin.TabularInline):
 
 
 @admin.register(CustomerTenant)
-class CustomerTenantAdmin(admin.ModelAdmin):
+class CustomerTenantAdmin(DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "tenant_id")
     search_fields = ("name",)
-    search_help_text = _("Customer name, tenant ID, or the start of one of its domains.")
+    search_help_text = _("Customer name, tenant ID (or a part of it), or the start of one of its domains.")
     inlines = (TenantDomainInline,)
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         guid = parse_uuid(search_term)
+        fragment = guid_fragment(search_term)
         if guid is not None:
             results |= queryset.filter(tenant_id=guid)
+        elif fragment is not None:
+            results |= queryset.filter(guid_contains("tenant_id", fragment))
         tenant_ids = tenant_ids_for_domain(search_term)
         if tenant_ids:
             results |= queryset.filter(pk__in=tenant_ids)
         return results, may_have_duplicates
 
+    def in_use(self, obj):
+        domains = obj.domains.values("domain")
+        return (
+            obj.claims.exists()
+            or obj.subscriptions.exists()
+            or ArbitrationCase.objects.filter(tenant=obj).exists()
+            or drafts_naming("customer_tenant_id", obj.tenant_id).exists()
+            or Claim.objects.filter(status=Status.EDITING, customer_domain__in=domains).exists()
+        )
+
 
 @admin.register(TenantDomain)
-class TenantDomainAdmin(admin.ModelAdmin):
+class TenantDomainAdmin(StrictIdsAdminMixin, admin.ModelAdmin):
     list_display = ("domain", "tenant", "is_initial")
     list_select_related = ("tenant",)
     list_filter = ("is_initial",)
@@ -88,24 +131,38 @@ class TenantDomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(StrictIdsAdminMixin, DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("subscription_id", "tenant", "channel", "status", "provisioned", "provisioned_at", "updated_at")
     list_select_related = ("tenant",)
     list_filter = ("status", "channel", "provisioned")
     search_fields = ("tenant__name",)
-    search_help_text = _("Subscription ID, tenant ID, customer name or the start of a customer domain.")
+    search_help_text = _(
+        "Subscription ID or tenant ID (or a part of one), customer name or the start of a customer domain."
+    )
     autocomplete_fields = ("tenant",)
     filter_horizontal = ("products",)
-    readonly_fields = ("updated_at",)
+    # Set by Subscription.save() when "provisioned" is ticked (the re-check tells waiting drafts).
+    readonly_fields = ("provisioned_at", "updated_at")
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         guid = parse_uuid(search_term)
+        fragment = guid_fragment(search_term)
         if guid is not None:
             results |= queryset.filter(subscription_id=guid)
             results |= queryset.filter(tenant__tenant_id=guid)
+        elif fragment is not None:
+            results |= queryset.filter(guid_contains("subscription_id", fragment))
+            results |= queryset.filter(guid_contains("tenant__tenant_id", fragment))
         tenant_ids = tenant_ids_for_domain(search_term)
         if tenant_ids:
             results |= queryset.filter(tenant_id__in=tenant_ids)
         return results, may_have_duplicates
+
+    def in_use(self, obj):
+        return (
+            obj.claims.exists()
+            or ArbitrationCase.objects.filter(subscription=obj).exists()
+            or drafts_naming("subscription_ref", obj.subscription_id).exists()
+        )

@@ -8,6 +8,8 @@ In production this mirrors Microsoft's commerce data; here it is fed by
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib import clock
+
 
 class SolutionArea(models.TextChoices):
     BUSINESS_APPLICATIONS = "business_applications", _("Business Applications")
@@ -94,6 +96,8 @@ class Subscription(models.Model):
     channel = models.CharField(_("purchase channel"), max_length=32, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=16, choices=SubscriptionStatus.choices)
     provisioned = models.BooleanField(_("products activated / provisioned"), default=True)
+    # When ``provisioned`` last turned on (set by save(), empty while unprovisioned): the
+    # subscription re-check tells partners whose draft names it and is older than this.
     provisioned_at = models.DateTimeField(_("provisioned at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -104,3 +108,26 @@ class Subscription(models.Model):
 
     def __str__(self):
         return str(self.subscription_id)
+
+    def save(self, *args, **kwargs):
+        """Keep ``provisioned_at`` with ``provisioned``, whoever writes (the admin, the
+        importer): now when it turns on (or a new subscription is provisioned), empty while it
+        is off, unchanged otherwise. (A queryset ``update()`` bypasses this: set both.)"""
+        if not self.provisioned:
+            self.provisioned_at = None
+        elif self._state.adding:
+            self.provisioned_at = self.provisioned_at or clock.now()
+        elif getattr(self, "provisioned_in_db", None) is False:
+            self.provisioned_at = clock.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "provisioned" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "provisioned_at"}
+        super().save(*args, **kwargs)
+        self.provisioned_in_db = self.provisioned
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the database holds, so save() sees "provisioned" turn on (None: not loaded).
+        instance.provisioned_in_db = instance.__dict__.get("provisioned")
+        return instance

@@ -18,7 +18,7 @@ from notifications.models import EmailState, JobRun, Notification, SweepMark
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        "kind",
+        "kind_label",
         "recipient",
         "claim_reference",
         "email_state",
@@ -34,6 +34,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = (
         "recipient",
         "claim_reference",
+        "kind_label",
         "kind",
         "data",
         "dedupe_key",
@@ -49,9 +50,16 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("=recipient__username", "=recipient__email", "=claim__id", "=dedupe_key")
     search_help_text = _("Recipient's user name or e-mail, claim reference, or dedupe key.")
 
+    class Media:
+        css = {"all": ("admin-cpor/changelists.css",)}
+
     @admin.display(description=_("claim"), ordering="claim_id")
     def claim_reference(self, obj):
         return claim_admin_link(obj.claim_id)
+
+    @admin.display(description=_("notification"), ordering="kind")
+    def kind_label(self, obj):
+        return obj.kind_label
 
     def get_search_results(self, request, queryset, search_term):
         # Index lookups only: recipient and claim (foreign keys), dedupe key (unique).

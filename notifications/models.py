@@ -25,6 +25,26 @@ class EmailState(models.TextChoices):
     SKIPPED = "skipped", _("Not e-mailed")
 
 
+# What each kind of notification is, for people (the admin's lists); the reader's own sentence is
+# in notifications.texts. A kind missing here shows its code.
+KIND_LABELS = {
+    "comment": _("New comment"),
+    "info_requested": _("Information requested"),
+    "decision": _("Decision"),
+    "reviewer_reminder": _("Reviewer reminder: deadline within a business day"),
+    "partner_reminder": _("Partner reminder: Microsoft waits for an answer"),
+    "escalation": _("Deadline missed (escalation)"),
+    "association_ended": _("Association ended"),
+    "subscription_claimable": _("Subscription provisioned: the draft can be submitted"),
+    "partner_responded": _("Partner answered"),
+    "withdrawn": _("Claim withdrawn"),
+    "disputed": _("Rejection disputed"),
+    "assigned": _("Claim assigned"),
+    "poe_added": _("New proof of execution"),
+    "dispute_window_closed": _("Dispute window closed"),
+}
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,6 +94,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
 
 class SweepMark(models.Model):

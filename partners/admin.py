@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from lib.admin import StrictIdsAdminMixin
 from partners.models import Membership, Mpn, Partner
 
 
@@ -12,7 +13,7 @@ class MpnInline(admin.TabularInline):
     show_change_link = True
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(StrictIdsAdminMixin, admin.TabularInline):
     model = Membership
     fields = ("user", "role", "created_at")
     readonly_fields = ("created_at",)
@@ -32,7 +33,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mpn)
-class MpnAdmin(admin.ModelAdmin):
+class MpnAdmin(StrictIdsAdminMixin, admin.ModelAdmin):
     list_display = ("number", "partner", "location", "partner_type", "incentive_enrolled", "is_active")
     list_select_related = ("partner",)
     list_filter = ("incentive_enrolled", "partner_type", "is_active")
@@ -41,7 +42,7 @@ class MpnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(StrictIdsAdminMixin, admin.ModelAdmin):
     list_display = ("user", "partner", "role", "created_at")
     list_select_related = ("user", "partner")
     list_filter = ("role",)

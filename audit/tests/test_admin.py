@@ -6,10 +6,13 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from arbitration.models import ArbitrationCase
-from audit.models import AuditEvent
+from audit.models import ACTION_LABELS, AuditEvent
 from audit.services import audit_record
+from claims.models import InfoRequestReason, RejectionReason
+from claims.states import TRANSITIONS, Status
 from claims.tests.factories import UserFactory
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -137,3 +140,60 @@ def test_filters(staff, poe_event, event, case_event):
     assert results(staff.get(url, {"by": "job"})) == [case_event]
     assert results(staff.get(url, {"by": "user"})) == [event, poe_event]
     assert results(staff.get(url, {"claim__id__exact": event.claim_id})) == [event, poe_event]
+
+
+def test_the_list_reads_in_labels_not_codes(staff, event, case_event, superuser):
+    rejected = audit_record(
+        action="claims.claim.rejected",
+        actor=superuser,
+        claim=event.claim,
+        from_status="under_review",
+        to_status="rejected",
+        reason_code="customer_declined",
+    )
+    info = audit_record(
+        action="claims.claim.info_requested",
+        actor=superuser,
+        claim=event.claim,
+        from_status="under_review",
+        to_status="action_required",
+        reason_code="poe_missing,dates",
+    )
+    body = staff.get(reverse("admin:audit_auditevent_changelist")).content.decode()
+    for text in (
+        "Claim submitted",
+        "Draft → Submitted",
+        "Claim rejected",
+        "Under review → Rejected",
+        str(RejectionReason.CUSTOMER_DECLINED.label),
+        "Arbitration case opened",
+        f"{InfoRequestReason.POE_MISSING.label}; {InfoRequestReason.DATES.label}",
+    ):
+        assert text in body, text
+    for code in ("claims.claim.submitted", "claims.claim.rejected", "customer_declined", "under_review"):
+        assert code not in body, code
+    # The event's own page keeps the codes beside the labels.
+    page = staff.get(reverse("admin:audit_auditevent_change", args=[rejected.pk])).content.decode()
+    assert "Claim rejected" in page and "claims.claim.rejected" in page
+    assert info.action_label == "Claim: information requested"
+
+
+def test_the_list_reads_in_swedish(staff, event, superuser):
+    superuser.language = "sv"
+    superuser.save(update_fields=["language"])
+    body = staff.get(reverse("admin:audit_auditevent_changelist")).content.decode()
+    with translation.override("sv"):
+        assert f"{Status.EDITING.label} → {Status.SUBMITTED.label}" in body  # "Utkast → Inskickad"
+        assert str(ACTION_LABELS["claims.claim.submitted"]) in body
+    assert "Draft → Submitted" not in body
+
+
+def test_every_action_has_a_label():
+    events = {f"claims.claim.{t.event}" for t in TRANSITIONS.values() if t.event}
+    written = {"claims.claim.created", "claims.comment.added", "claims.poe.added"}
+    cases = {f"arbitration.case.{a}" for a in ("opened", "joined", "assigned", "info_requested", "awarded")}
+    cases |= {"arbitration.case.closed", "arbitration.case.reopened"}
+    assert events | written | cases <= set(ACTION_LABELS)
+    with translation.override("en"):
+        assert AuditEvent(action="claims.claim.rejected").action_label == "Claim rejected"
+    assert AuditEvent(action="some.new.action").action_label == "some.new.action"  # unknown: its code

@@ -3,10 +3,11 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from claims.tests.factories import UserFactory
-from notifications.models import EmailState, JobRun, Notification
+from notifications.models import KIND_LABELS, EmailState, JobRun, Notification
+from notifications.texts import SUBJECTS
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -104,3 +105,19 @@ def test_search(staff, failed, sent, contoso_admin):
     assert results(staff.get(url, {"q": "r:1"})) == [sent]
     assert results(staff.get(url, {"q": "nobody"})) == []
     assert results(staff.get(url, {"email_state__exact": "failed"})) == [failed]
+
+
+def test_the_list_reads_in_labels_not_codes(staff, failed, sent):
+    response = staff.get(reverse("admin:notifications_notification_changelist"))
+    body = response.content.decode()
+    assert "New comment" in body and "Decision" in body
+    assert ">comment<" not in body and ">decision<" not in body
+    page = staff.get(reverse("admin:notifications_notification_change", args=[failed.pk])).content.decode()
+    assert "New comment" in page and "comment" in page  # the code stays on the row's page
+
+
+def test_every_kind_has_a_label():
+    assert set(SUBJECTS) <= set(KIND_LABELS)  # every kind a notification is written with has a subject
+    with translation.override("en"):
+        assert Notification(kind="comment").kind_label == "New comment"
+    assert Notification(kind="something_new").kind_label == "something_new"
