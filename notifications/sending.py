@@ -26,13 +26,12 @@ from django.utils import timezone, translation
 from notifications.models import EmailState, Notification
 from notifications.texts import (
     absolute,
-    claim_path,
     digest_claims,
     digest_sentence_html,
     is_digest,
-    notification_path,
     notification_sentence,
     notification_subject,
+    open_path,
     reclaim_path,
 )
 
@@ -73,17 +72,14 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
             "name": recipient.display_name,
             "subject": notification_subject(notification),
             "sentence": notification_sentence(notification),
-            "claim_url": absolute(claim_path(notification.claim_id, for_reviewer=for_reviewer))
-            if notification.claim_id
-            else "",
+            # Through the notification's own link, so opening the e-mail's link marks it read.
+            "claim_url": absolute(open_path(notification)) if notification.claim_id else "",
             # A digest (several claims past their deadline): each named claim, and the queue.
             "sentence_html": digest_sentence_html(notification, for_reviewer=for_reviewer, absolute_urls=True)
             if is_digest(notification)
             else "",
             "claims": [(ref, absolute(path)) for ref, path in digest_claims(notification, for_reviewer=for_reviewer)],
-            "queue_url": absolute(notification_path(notification, for_reviewer=for_reviewer))
-            if is_digest(notification)
-            else "",
+            "queue_url": absolute(open_path(notification)) if is_digest(notification) else "",
             "reclaim_url": "" if for_reviewer else absolute(reclaim_path(notification)),
             "list_url": absolute(_list_path()),
             "site_url": settings.SITE_URL,

@@ -237,5 +237,11 @@ def reclaim_path(n) -> str:
     return f"{path}?{urlencode({'subscription': renewed})}" if renewed else path
 
 
+def open_path(n) -> str:
+    """The link a notification shows (on its list and in its e-mail): it marks the notification
+    read and goes on to ``notification_path``; "" for one that leads nowhere."""
+    return reverse("notifications:open", args=[n.pk]) if n.claim_id or is_digest(n) else ""
+
+
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}" if path else ""

@@ -14,6 +14,7 @@ from notifications.texts import (
     is_digest,
     notification_path,
     notification_sentence,
+    open_path,
     reclaim_path,
 )
 
@@ -24,7 +25,7 @@ def _item(n: Notification, *, for_reviewer: bool) -> dict:
     """One list entry: the sentence linking to its claim; a digest names its claims (each a
     link) and offers the queue's overdue claims."""
     digest = is_digest(n)
-    path = notification_path(n, for_reviewer=for_reviewer)
+    path = open_path(n)  # following it marks the notification read
     return {
         "n": n,
         "text": notification_sentence(n),
@@ -77,6 +78,17 @@ def notification_read(request, pk):
         context = {"item": _item(n, for_reviewer=request.user.is_reviewer), "unread": _unread(request.user)}
         return render(request, "notifications/list.html#read_item", context)
     return redirect("notifications:list")
+
+
+@login_required
+@require_GET
+def notification_open(request, pk):
+    """Follow a notification's link (from the list or its e-mail): it is marked read, then the
+    reader goes where it leads. Someone else's notification is a 404."""
+    n = get_object_or_404(Notification.objects.select_related("claim"), pk=pk, recipient_id=request.user.pk)
+    if n.read_at is None:
+        notification_mark_read(user=request.user, pk=n.pk)
+    return redirect(notification_path(n, for_reviewer=request.user.is_reviewer) or "notifications:list")
 
 
 @login_required

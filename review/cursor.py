@@ -36,30 +36,36 @@ class Cursor:
     due_at: dt.datetime | None
     pk: int
     order: str
+    back: bool = False  # the page *before* this position (the "previous page" link)
 
 
-def encode_cursor(*, due_at, pk: int, order: str) -> str:
+def encode_cursor(*, due_at, pk: int, order: str, back: bool = False) -> str:
     micros = None if due_at is None else int((due_at - _EPOCH) / dt.timedelta(microseconds=1))
-    return signing.dumps([order, micros, pk], salt=SALT)
+    return signing.dumps([order, micros, pk, *([1] if back else [])], salt=SALT)
 
 
 def decode_cursor(token: str) -> Cursor:
     try:
-        order, micros, pk = signing.loads(token, salt=SALT)
+        parts = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
         raise BadCursor from None
+    # [order, micros, pk] for the page after the position, [order, micros, pk, 1] before it.
+    if not isinstance(parts, list) or len(parts) not in (3, 4) or parts[3:] not in ([], [1]):
+        raise BadCursor
+    order, micros, pk = parts[:3]
+    back = len(parts) == 4
     # Signed by us, so well-formed; checked anyway so a leaked old format can never 500.
     if order not in ORDERINGS or type(pk) is not int or not 0 < pk <= _MAX_ID:
         raise BadCursor
     if micros is None:
-        return Cursor(None, pk, order)
+        return Cursor(None, pk, order, back)
     if type(micros) is not int:
         raise BadCursor
     try:
         due_at = _EPOCH + dt.timedelta(microseconds=micros)
     except OverflowError:
         raise BadCursor from None
-    return Cursor(due_at, pk, order)
+    return Cursor(due_at, pk, order, back)
 
 
 class Row(Func):
@@ -75,6 +81,17 @@ def order_by(order: str) -> list:
     if order == DESC:
         return [F("due_at").desc(nulls_first=True), F("id").desc()]
     return [F("due_at").asc(nulls_last=True), F("id").asc()]
+
+
+def flipped(order: str) -> str:
+    """The reverse of ``order``: NULL deadlines first where they came last, and back."""
+    return DESC if order == ASC else ASC
+
+
+def before(cursor: Cursor) -> list[Q]:
+    """The reads of the rows before ``cursor`` in its order, nearest first (a query ordered by
+    ``order_by(flipped(cursor.order))``): ``after`` in the other direction."""
+    return after(Cursor(cursor.due_at, cursor.pk, flipped(cursor.order)))
 
 
 def after(cursor: Cursor) -> list[Q]:

@@ -30,6 +30,8 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
     t_mpn = escape(_("MPN"))
     t_competing = escape(_("Competing"))
     t_competing_title = escape(_("Competing claims: decided on the arbitration case"))
+    t_same_file = escape(_("Same file"))
+    t_same_file_title = escape(_("A PoE file of this claim is also on another partner's claim"))
     t_you = escape(_("You"))
     t_unassigned = escape(_("Unassigned"))
     # One reverse() per table: the row URLs differ only in the claim's id.
@@ -52,6 +54,8 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
             if claim.is_competing
             else ""
         )
+        if getattr(claim, "same_file", False):
+            competing += f'<br><span class="pill flag-same-file" title="{t_same_file_title}">{t_same_file}</span>'
         tenant = escape(claim.tenant.name) if claim.tenant_id else "—"
         local = dateformat.format(timezone.localtime(claim.due_at), date_format) if claim.due_at else ""
         due = f'<time class="sub" datetime="{claim.due_at.isoformat()}">{escape(local)}</time>' if local else ""

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import close_old_connections, connection
 
 from claims.jobs import sweep
@@ -29,7 +30,13 @@ def _overdue_claims(n, mpn, partner_user, product, reviewer=None):
         draft = ClaimFactory(
             mpn=mpn, created_by=partner_user, sub=SubscriptionFactory(products=[product]), products=[product]
         )
-        poe_attach(claim=draft, user=partner_user, name="p.pdf", content=b"%PDF-1.4\n", content_type="application/pdf")
+        poe_attach(
+            claim=draft,
+            user=partner_user,
+            name="p.pdf",
+            file=ContentFile(b"%PDF-1.4\n"),
+            content_type="application/pdf",
+        )
         claim = under_review(draft, partner_user, reviewer) if reviewer else submitted(draft, partner_user)
         claims.append(set_deadline(claim, DEADLINE + dt.timedelta(minutes=i - n)))
     return claims
@@ -148,11 +155,14 @@ def test_digest_mail_in_swedish_for_a_swedish_lead(overdue, lead):
     assert message.subject == "CPOR-portalen: Tidsfrister har missats: 3 anspråk"
     assert f"3 anspråk har missat sina tidsfrister för granskning: {refs}." in message.body
     assert f"{overdue[0].reference}: http://127.0.0.1:8000/review/claims/{overdue[0].pk}/" in message.body
-    assert "Öppna de försenade anspråken: http://127.0.0.1:8000/review/?sla=overdue" in message.body
+    # The queue link goes through the notification, which marks it read and opens the overdue queue.
+    digest = Notification.objects.get(recipient=lead, kind="escalation")
+    opener = f"http://127.0.0.1:8000/notifications/{digest.pk}/open/"
+    assert f"Öppna de försenade anspråken: {opener}" in message.body
     assert "din roll i de här anspråken" in message.body
     html = message.alternatives[0][0]
     assert f'<a href="http://127.0.0.1:8000/review/claims/{overdue[1].pk}/">{overdue[1].reference}</a>' in html
-    assert 'href="http://127.0.0.1:8000/review/?sla=overdue"' in html
+    assert f'href="{opener}"' in html
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.test import Client
 from django.utils import timezone, translation
 
 from claims.services import claim_approve, comment_add
@@ -56,9 +57,11 @@ def test_decision_mail_in_each_recipients_language(draft, contoso_admin, contoso
     assert english.extra_headers["Content-Language"] == "en"
     assert english.subject == f"CPOR Portal: Decision on {claim.reference}"
     assert f"Claim {claim.reference} was approved." in english.body
-    assert f"http://127.0.0.1:8000/claims/{claim.pk}/" in english.body  # the partner's claim page
+    # The notification's own link: it marks the notification read and opens the claim page.
+    mine = Notification.objects.get(recipient__username="contoso.admin")
+    assert f"http://127.0.0.1:8000/notifications/{mine.pk}/open/" in english.body
     html = english.alternatives[0]
-    assert html[1] == "text/html" and f"/claims/{claim.pk}/" in html[0]
+    assert html[1] == "text/html" and f"/notifications/{mine.pk}/open/" in html[0]
     assert Notification.objects.filter(email_state=EmailState.SENT).count() == 2
 
 
@@ -68,7 +71,11 @@ def test_reviewer_mail_links_to_the_review_screen(draft, contoso_admin, reviewer
     mail.outbox.clear()
     send_pending()
     (message,) = [m for m in mail.outbox if m.to == [reviewer1.email]]
-    assert f"/review/claims/{claim.pk}/" in message.body
+    n = Notification.objects.get(recipient=reviewer1, kind="comment")
+    assert f"/notifications/{n.pk}/open/" in message.body
+    client = Client()
+    client.force_login(reviewer1)
+    assert client.get(f"/notifications/{n.pk}/open/")["Location"] == f"/review/claims/{claim.pk}/"
     assert "We added the signed PoE." not in message.body  # comments are read in the portal
 
 

@@ -27,16 +27,22 @@ def test_partner_sees_sentences_and_claim_links(client, draft, contoso_admin, fa
     assert response.status_code == 200
     body = response.content.decode()
     assert f"Claim {draft.reference} was approved." in body
-    assert f'href="/claims/{draft.pk}/"' in body
+    mine = Notification.objects.get(recipient=contoso_admin)
+    assert f'href="/notifications/{mine.pk}/open/"' in body
     assert "There is a new comment" not in body
     assert response.context["unread_notifications"] == 1
+    opened = client.get(f"/notifications/{mine.pk}/open/")  # following the link marks it read
+    assert opened.status_code == 302 and opened["Location"] == f"/claims/{draft.pk}/"
+    assert client.get(URL).context["unread_notifications"] == 0
 
 
 def test_reviewer_links_go_to_the_review_screen(client, draft, reviewer1):
     notify_users(user_ids=[reviewer1.pk], kind="assigned", claim=draft)
     body = login(client, reviewer1).get(URL).content.decode()
     assert f"Claim {draft.reference} was assigned to you." in body
-    assert f'href="/review/claims/{draft.pk}/"' in body
+    n = Notification.objects.get()
+    assert f'href="/notifications/{n.pk}/open/"' in body
+    assert client.get(f"/notifications/{n.pk}/open/")["Location"] == f"/review/claims/{draft.pk}/"
 
 
 def test_association_ended_offers_the_reclaim_link(client, draft, contoso_admin):
@@ -85,7 +91,9 @@ def test_an_escalation_digest_links_its_claims_and_the_overdue_queue(client, dra
     body = login(client, lead).get(URL).content.decode()
     link = f'<a href="/review/claims/{draft.pk}/">{draft.reference}</a>'
     assert f"12 claims missed their review deadline, among them {link}." in body
-    assert 'href="/review/?sla=overdue"' in body and "Open the overdue claims" in body
+    n = Notification.objects.get()
+    assert f'href="/notifications/{n.pk}/open/"' in body and "Open the overdue claims" in body
+    assert client.get(f"/notifications/{n.pk}/open/")["Location"] == "/review/?sla=overdue"
 
 
 def test_constant_number_of_queries(client, draft, contoso_admin):

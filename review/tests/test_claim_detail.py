@@ -2,6 +2,7 @@
 preview, the thread with internal notes told apart, and the history."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from claims import services
@@ -24,7 +25,9 @@ def with_files(draft, contoso_admin, reviewer1):
         ("newer.png", b"\x89PNG\r\n\x1a\n", "image/png"),
         ("notes.txt", b"text", "text/plain"),
     ):
-        services.poe_attach(claim=draft, user=contoso_admin, name=name, content=content, content_type=content_type)
+        services.poe_attach(
+            claim=draft, user=contoso_admin, name=name, file=ContentFile(content), content_type=content_type
+        )
     return under_review(draft, contoso_admin, reviewer1)
 
 
@@ -189,3 +192,43 @@ def test_claim_in_an_open_case_is_decided_on_the_case(client, reviewing, reviewe
     assert reverse("review:approve", args=[reviewing.pk]) not in html
     assert reverse("review:reject", args=[reviewing.pk]) not in html
     assert reverse("review:request_info", args=[reviewing.pk]) in html
+
+
+def test_the_actions_card_says_what_the_claim_waits_for(client, reviewing, reviewer1, contoso_admin):
+    """Never an empty Actions card: waiting on the partner it says until when and what then,
+    and points to the thread; after a decision it says what the decision means."""
+    claim = services.claim_request_info(claim=reviewing, user=reviewer1, reasons=["dates"], message="Dates?")
+    login(client, reviewer1)
+    html = client.get(url(claim)).content.decode()
+    assert "Waiting for the partner." in html and "rejected automatically" in html
+    assert 'href="#claim-thread"' in html and "Write to the partner or add an internal note" in html
+    claim = services.claim_resubmit(claim=claim, user=contoso_admin, message="Page 2.")
+    claim = services.claim_reject(claim=claim, user=reviewer1, reason="insufficient_poe", message="No.")
+    html = client.get(url(claim)).content.decode()
+    assert "Rejected." in html and "may dispute it until" in html
+
+
+def test_decisions_ask_before_they_are_applied(client, reviewing, reviewer1):
+    html = login(client, reviewer1).get(url(reviewing)).content.decode()
+    assert 'data-confirm="Approve this claim?' in html and 'data-confirm="Reject this claim?' in html
+
+
+def test_the_same_file_on_another_partners_claim_is_flagged(
+    client, reviewing, reviewer1, fabrikam_admin, fabrikam_mpn, dynamics_sales, contoso_admin
+):
+    """A PoE whose SHA-256 is on another partner's submitted claim is flagged on the review
+    screen and in the queue (the other partner is never named); the partner's own other
+    claims and another partner's drafts do not count."""
+    poe = reviewing.poe_files.get()
+    content = poe.file.open("rb").read()
+    theirs = another_valid_draft(fabrikam_mpn, fabrikam_admin, dynamics_sales)
+    services.poe_attach(
+        claim=theirs, user=fabrikam_admin, name="copy.pdf", file=ContentFile(content), content_type="application/pdf"
+    )
+    login(client, reviewer1)
+    assert "Same file on another partner" not in client.get(url(reviewing)).content.decode()  # a draft: theirs alone
+    services.claim_submit(claim=theirs, user=fabrikam_admin)
+    html = client.get(url(reviewing)).content.decode()
+    assert "Same file on another partner" in html and "Fabrikam" not in html
+    queue = client.get(reverse("review:queue")).content.decode()
+    assert queue.count('class="pill flag-same-file"') == 2  # both claims' rows

@@ -88,6 +88,17 @@ def test_figures(client, reviewer1, reviewer2, draft, contoso_admin, contoso_mpn
     assert dict(ctx["reviewers"]) == {"reviewer1": [0] * 9 + [1], "reviewer2": [0] * 9 + [1]}
     html = response.content.decode()
     assert "50%" in html and "reviewer2" in html
+    # Attainment is never read alone: the claims overdue now stand beside it.
+    assert "This week: 50% of 2 decisions on time" in html and "1 claim overdue now" in html
+
+
+def test_full_attainment_still_shows_what_is_overdue(client, reviewer1, draft, contoso_admin):
+    services.claim_approve(claim=under_review(draft, contoso_admin, reviewer1), user=reviewer1)
+    queue_claim(status=Status.SUBMITTED, due_in=-dt.timedelta(hours=2))
+    queue_claim(status=Status.UNDER_REVIEW, due_in=-dt.timedelta(hours=5))
+    html = login(client, reviewer1).get(URL).content.decode()
+    assert "This week: 100% of 1 decision on time" in html
+    assert 'class="attainment-now has-overdue"' in html and "2 claims overdue now" in html
 
 
 def test_age_thresholds_follow_the_business_calendar(settings):

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
+from claims.states import OPEN_STATUSES
 from review import cursor as keyset
+from review import selectors
 from review.tests.helpers import htmx, queue_claim
 from tests.helpers import login
 
@@ -77,7 +79,8 @@ def test_next_page_link_keeps_filters_and_no_count_query(client, reviewer1, many
     login(client, reviewer1)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(URL, {"per": "25", "activity": "presales"})
-    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"] and "claims_claim" in q["sql"]]
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "claims_claim" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 10001" in counts[0]  # the capped count only, never a full one
     next_url = response.context["next_url"]
     assert "activity=presales" in next_url
     html = response.content.decode()
@@ -169,3 +172,35 @@ def test_cursor_roundtrip():
     assert (position.due_at, position.pk, position.order) == (when, 42, "due")
     position = keyset.decode_cursor(keyset.encode_cursor(due_at=None, pk=7, order="-due"))
     assert (position.due_at, position.pk, position.order) == (None, 7, "-due")
+
+
+def test_previous_page_link_walks_back_to_the_first_page(client, reviewer1, many, settings):
+    settings.QUEUE_CACHE_SECONDS = 0  # each page drawn, so its rows are in the context
+    login(client, reviewer1)
+    first = client.get(URL, {"per": "25"})
+    assert first.context["prev_url"] is None
+    pages = [[r.pk for r in first.context["rows"]]]
+    response = first
+    while response.context["next_url"]:
+        response = client.get(response.context["next_url"])
+        pages.append([r.pk for r in response.context["rows"]])
+    assert len(pages) >= 3
+    assert "Previous page" in response.content.decode()
+    for expected in reversed(pages[:-1]):  # back, page by page, to the first
+        response = client.get(response.context["prev_url"])
+        assert [r.pk for r in response.context["rows"]] == expected
+    assert response.context["prev_url"] is None and "Previous page" not in response.content.decode()
+    assert response.context["next_url"]
+
+
+def test_the_total_is_exact_up_to_the_cap_and_bounded_beyond(client, reviewer1, many, monkeypatch):
+    login(client, reviewer1)
+    n = Claim.objects.filter(status__in=OPEN_STATUSES).count()
+    html = client.get(URL).content.decode()
+    assert f"{n} in all" in html
+    monkeypatch.setattr(selectors, "COUNT_CAP", 10)
+    total = client.get(URL, {"per": "25"}).context["total"]
+    if connection.vendor == "postgresql":
+        assert total.kind == "about" and total.count > 10
+    else:
+        assert (total.kind, total.count) == ("more", 10)

@@ -104,8 +104,11 @@ def test_reviewer_requests_info_partner_answers_reviewer_approves(actors, tmp_pa
     expect(reviewer.locator("#poe")).to_contain_text("go-live-acceptance.pdf")
     approve = reviewer.locator("#claim-actions .action-approve")
     approve.locator("textarea").fill("Thanks, the acceptance covers it.")
+    asked = []
+    reviewer.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     approve.get_by_role("button", name="Approve claim").click()
     expect(reviewer.locator("#claim-status .pill").first).to_have_text("Approved")
+    assert asked and asked[0].startswith("Approve this claim?")  # a decision is confirmed first
     settle(reviewer)
 
     partner.reload()
@@ -127,6 +130,12 @@ def test_reviewer_rejects_a_claim_with_a_reason(actors):
     details = open_actions(reviewer, "Reject")
     details.get_by_label("Reason").select_option(label="Insufficient PoE")
     details.get_by_label("Message to the partner").fill("The usage report does not show who deployed the app.")
+    reviewer.once("dialog", lambda dialog: dialog.dismiss())  # changing one's mind keeps the claim as it was
+    details.get_by_role("button", name="Reject claim").click()
+    reviewer.wait_for_timeout(500)  # long enough for a request that should not have been sent
+    expect(reviewer.locator("#claim-status .pill").first).to_have_text("Under review")
+    assert Claim.objects.get(pk=target.pk).status == Status.UNDER_REVIEW
+    reviewer.once("dialog", lambda dialog: dialog.accept())
     details.get_by_role("button", name="Reject claim").click()
     expect(reviewer.locator("#claim-status .pill").first).to_have_text("Rejected")
     settle(reviewer)
