@@ -5,6 +5,7 @@ Fabrikam admin (the competitor), reviewer, review lead, superuser.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from arbitration.tests.helpers import contested_case
@@ -143,7 +144,11 @@ def draft(contoso_mpn, contoso_admin, subscription, dynamics_sales):
     from claims.services import poe_attach
 
     poe_attach(
-        claim=claim, user=contoso_admin, name="poe.pdf", content=b"%PDF-1.4\n%test\n", content_type="application/pdf"
+        claim=claim,
+        user=contoso_admin,
+        name="poe.pdf",
+        file=ContentFile(b"%PDF-1.4\n%test\n"),
+        content_type="application/pdf",
     )
     claim.refresh_from_db()
     return claim

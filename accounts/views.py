@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,14 +28,23 @@ def home(request):
     return render(request, "accounts/no_role.html", status=403)
 
 
+def _local_path(url: str) -> bool:
+    """A path on this site, as the language switch posts it (the page's own path and query):
+    starts with "/", at most 2000 characters, no control characters."""
+    return url.startswith("/") and len(url) <= 2000 and not any(ord(c) < 32 or ord(c) == 127 for c in url)
+
+
 @require_POST
 def set_language(request):
     """Switch the UI language; a signed-in user's choice is saved (and used for e-mail)."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+    if not _local_path(next_url) or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
-    response = redirect(next_url)
+    # Not redirect(): it would read a word such as "ж" or "2" as a URL name to reverse (a 500).
+    response = HttpResponseRedirect(next_url)
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated and request.user.language != language:
             request.user.language = language

@@ -212,6 +212,8 @@ def _run(request, pk, name, form_class, perform, *, success, lead=False):
                 return _respond(request, context, trigger={"caseUpdated": {"version": case.version}})
             messages.success(request, success)
             return redirect("arbitration:case", pk=case.pk)
+    elif "version" in form.errors or "claim_versions" in form.errors:
+        notice = "changed"  # a form without its versions is treated as a stale one: never applied blind
     current = _load(request, pk)
     if notice == "changed" and current.status == CaseStatus.OPEN and name != "reopen":
         data = request.POST.copy()

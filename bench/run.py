@@ -140,6 +140,7 @@ def _fixtures() -> dict:
 
 
 def _make_big_claim():
+    from django.core.files.base import ContentFile
     from django.db import transaction
 
     from claims import services
@@ -166,7 +167,7 @@ def _make_big_claim():
             name = f"poe-{i:02d}.{'pdf' if i % 2 else 'png'}"
             Claim.objects.filter(pk=base.pk).update(status=Status.SUBMITTED)  # poe_attach's allowed states
             base.refresh_from_db()
-            services.poe_attach(claim=base, user=partner_user, name=name, content=content, content_type=kind)
+            services.poe_attach(claim=base, user=partner_user, name=name, file=ContentFile(content), content_type=kind)
         Claim.objects.filter(pk=base.pk).update(status=Status.UNDER_REVIEW)
         rows = []
         for i in range(200):

@@ -9,11 +9,10 @@ appends its audit event. Competing claims join or leave their arbitration case t
 The periodic jobs' set-based writes are in ``claims.jobs``.
 """
 
-import hashlib
-
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.membership import arbitration_claim_left, arbitration_join_or_open
@@ -22,9 +21,8 @@ from audit.services import audit_record
 from claims.access import require_actor, require_partner_writer, require_review_lead, require_reviewer
 from claims.errors import ClaimError, InvalidTransition, NotAllowed, ValidationFailed
 from claims.models import Claim, Comment, DueKind, EndReason, InfoRequestReason, PoeFile, RejectionReason
-from claims.states import POE_STATUSES, Status
+from claims.states import Status
 from claims.transitions import (
-    DISPUTE_WINDOW_CLOSED,
     SERVICE_DAYS,
     claim_lock,
     claim_mark_approved,
@@ -33,18 +31,20 @@ from claims.transitions import (
     claim_save,
     claim_transition,
     decision_clear,
-    dispute_window_open,
     due_clear,
     due_set,
+    permitted,
     reviewer_ids,
     system_comment,
 )
+from claims.uploads import CheckedUpload, file_digest, too_many_files
 from claims.validation import ClaimInput, validate_claim
 from lib import clock
 from lib.actors import is_system
 from lib.business_days import business_days_after, business_days_between
 from lib.locks import lock_association_key
 from notifications.services import notify_partner, notify_users
+from partners.models import Partner
 
 # Fields a partner may change after submission: the MPN, products and contacts.
 EDITABLE_AFTER_SUBMIT = {
@@ -72,6 +72,9 @@ MESSAGE_REQUIRED = _("Write a message that tells the partner what to provide.")
 REJECTION_REASON_REQUIRED = _("Choose a rejection reason.")
 REVERT_REASON_REQUIRED = _("Say why the decision is reverted.")
 COMMENT_REQUIRED = _("Write a comment first.")
+THREAD_CLOSED = _(
+    "This claim is “%(status)s”, so its conversation is closed. To pursue the association again, file a new claim."
+)
 
 
 # --- drafts and edits ---------------------------------------------------------------------
@@ -99,7 +102,9 @@ def _apply_fields(claim: Claim, data: dict, allowed: set[str]) -> tuple[set[str]
 
 @transaction.atomic
 def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Claim:
-    """A new draft (``editing``) for the user's company. Any subset of fields may be set."""
+    """A new draft (``editing``) for the user's company. Any subset of fields may be set. A
+    company has at most ``settings.MAX_OPEN_DRAFTS_PER_PARTNER`` drafts open at once (counted
+    under the partner's row lock); a submitted or discarded draft frees its place."""
     membership = require_partner_writer(user)
     mpn = data.get("mpn")
     if mpn is not None and mpn.partner_id != membership.partner_id:
@@ -108,6 +113,13 @@ def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Cl
         raise NotAllowed()
     if mpn is None:
         raise ClaimError(_("Choose an MPN ID."))
+    partner_lock(membership.partner_id)  # concurrent drafts of one company count one after the other
+    drafts = Claim.objects.filter(partner_id=membership.partner_id, status=Status.EDITING).count()
+    if drafts >= settings.MAX_OPEN_DRAFTS_PER_PARTNER:
+        raise ClaimError(
+            _("Your company has %(n)d open drafts, the most allowed. Submit or discard a draft first.") % {"n": drafts},
+            code="too_many_drafts",
+        )
     claim = Claim(partner_id=membership.partner_id, created_by=user, reclaimed_from=reclaimed_from)
     _changed, products = _apply_fields(claim, data, DRAFT_FIELDS)
     claim.save()
@@ -249,8 +261,6 @@ def claim_dispute(*, claim: Claim, user, justification: str, expected_version=No
         raise ClaimError(_("Explain why the rejection is wrong."))
     claim = claim_lock(claim=claim, action="dispute", expected_version=expected_version)
     now = clock.now()
-    if not dispute_window_open(claim, now=now):
-        raise InvalidTransition(DISPUTE_WINDOW_CLOSED)
     lock_association_key(claim.association_key)
     claim.disputed_once = True
     fields = {"disputed_once"} | due_set(claim=claim, kind=DueKind.DECISION, now=now)
@@ -443,6 +453,9 @@ def comment_add(*, claim: Claim, user, body: str, internal: bool = False) -> Com
         if internal:
             raise NotAllowed()
         side = "partner"
+    claim = Claim.objects.get(pk=claim.pk)  # the rule reads the claim as it is now, not as the caller had it
+    if not permitted(claim=claim, action="note" if internal else "comment"):
+        raise InvalidTransition(THREAD_CLOSED % {"status": claim.get_status_display()})
     comment = Comment.objects.create(claim=claim, author=user, body=body, internal=internal)
     audit_record(
         action="claims.comment.added",
@@ -457,39 +470,94 @@ def comment_add(*, claim: Claim, user, body: str, internal: bool = False) -> Com
     return comment
 
 
-@transaction.atomic
-def poe_attach(*, claim: Claim, user, name: str, content: bytes, content_type: str) -> PoeFile:
-    """Store one already-checked PoE file (``claims.uploads`` checks type and size first)."""
-    require_partner_writer(user, claim)
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    if claim.status not in POE_STATUSES:
-        raise InvalidTransition(_("PoE cannot be added to a claim in this status."))
-    if claim.poe_files.count() >= settings.POE_MAX_FILES_PER_CLAIM:
+def partner_lock(partner_id: int) -> None:
+    """Lock the partner's row until the transaction ends: what a company holds (its open drafts,
+    its PoE storage) is counted and added to one transaction at a time. (SQLite serialises
+    writers anyway; there ``select_for_update`` is a no-op.) ``FOR NO KEY UPDATE``: rows that
+    merely point at the partner (a claim, a membership) can still be written meanwhile."""
+    Partner.objects.select_for_update(no_key=True).filter(pk=partner_id).values_list("pk", flat=True).get()
+
+
+def poe_storage_used(partner_id: int) -> int:
+    """The bytes of PoE the partner's claims hold: every claim's files, drafts, discarded drafts
+    and withdrawn claims included (nothing is deleted, so each file still takes its space)."""
+    total = PoeFile.objects.filter(claim__partner_id=partner_id).aggregate(total=Sum("size"))["total"]
+    return total or 0
+
+
+def poe_quota_check(*, partner_id: int, adding: int) -> None:
+    """``ClaimError`` (code ``quota``) when ``adding`` more bytes would take the partner past
+    ``settings.POE_PARTNER_QUOTA_BYTES``. Call it under ``partner_lock``."""
+    quota = settings.POE_PARTNER_QUOTA_BYTES
+    used = poe_storage_used(partner_id)
+    if used + adding > quota:
         raise ClaimError(
-            _("A claim can have at most %(n)d PoE files.") % {"n": settings.POE_MAX_FILES_PER_CLAIM}, code="too_many"
+            _(
+                "Your company has used %(used)s of its %(quota)s storage for PoE; these files (%(size)s) would "
+                "exceed it. Files on discarded drafts and withdrawn claims are kept, so they count too. Contact "
+                "support to raise the limit."
+            )
+            % {"used": filesizeformat(used), "quota": filesizeformat(quota), "size": filesizeformat(adding)},
+            code="quota",
         )
-    poe = PoeFile(
-        claim=claim,
-        original_name=name,
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=user,
-    )
-    poe.file.save(name, ContentFile(content), save=False)
+
+
+@transaction.atomic
+def poe_attach_many(*, claim: Claim, user, uploads) -> list[PoeFile]:
+    """Store one request's checked PoE files (``claims.uploads.check_uploads``): every one of
+    them or none. With the claim's row locked it checks the status and the claim's file count,
+    with the partner's row locked the company's storage quota, each for the whole batch; then it
+    stores each file (the upload's temporary file is moved into place) and writes its row. When
+    anything fails, the files stored so far are deleted again and the rows roll back with the
+    transaction. (A caller's enclosing transaction that rolls back later must delete the
+    returned files itself, as ``partner_portal.views`` does.)"""
+    require_partner_writer(user, claim)
+    uploads = list(uploads)
+    if not uploads:
+        return []
+    claim = claim_lock(claim=claim, action="add_poe")  # the table's rule, dispute window included
+    too_many = too_many_files(claim.poe_files.count(), len(uploads))
+    if too_many is not None:
+        raise ClaimError(too_many, code="too_many")
+    partner_lock(claim.partner_id)
+    poe_quota_check(partner_id=claim.partner_id, adding=sum(upload.size for upload in uploads))
+    stored = []
     try:
-        poe.save()
+        for upload in uploads:
+            poe = PoeFile(
+                claim=claim,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                uploaded_by=user,
+            )
+            poe.file.save(upload.name, upload.file, save=False)  # a failed write leaves no file (lib.storage)
+            stored.append(poe)
+            poe.save()
+            audit_record(
+                action="claims.poe.added",
+                actor=user,
+                claim=claim,
+                data={"poe": poe.pk, "sha256": poe.sha256, "size": poe.size, "type": poe.content_type},
+            )
         claim_save(claim=claim, fields=set())
-        audit_record(
-            action="claims.poe.added",
-            actor=user,
-            claim=claim,
-            data={"poe": poe.pk, "sha256": poe.sha256, "size": poe.size, "type": content_type},
-        )
-    except Exception:
-        poe.file.storage.delete(poe.file.name)  # no stored file without its row
+        if claim.status != Status.EDITING:
+            for poe in stored:
+                system_comment(claim, "poe_added", data={"name": poe.original_name}, author=user)
+            notify_users(user_ids=reviewer_ids(claim), kind="poe_added", claim=claim)  # one per request
+    except BaseException:
+        for poe in stored:  # no stored file without its row
+            poe.file.storage.delete(poe.file.name)
         raise
-    if claim.status != Status.EDITING:
-        system_comment(claim, "poe_added", data={"name": name}, author=user)
-        notify_users(user_ids=reviewer_ids(claim), kind="poe_added", claim=claim)
-    return poe
+    return stored
+
+
+def poe_attach(*, claim: Claim, user, name: str, file, content_type: str, size=None, sha256=None) -> PoeFile:
+    """Store one already-checked PoE file (a file object; ``claims.uploads`` checks type and
+    size first): ``poe_attach_many`` with one file. ``size`` and ``sha256`` are read from the
+    file in chunks when not given."""
+    if size is None or sha256 is None:
+        size, sha256 = file_digest(file)
+    upload = CheckedUpload(name=name, file=file, size=size, sha256=sha256, kind="", content_type=content_type)
+    return poe_attach_many(claim=claim, user=user, uploads=[upload])[0]

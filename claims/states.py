@@ -48,6 +48,9 @@ class Transition:
     target: str | None
     actors: tuple[str, ...]
     event: str = ""
+    # From ``rejected`` only while the rejection may still be disputed: its 30-day window is
+    # open (a final rejection has none). ``claims.transitions.permitted`` applies it.
+    while_disputable: bool = False
 
 
 # Awaiting a decision: the review queue, competing with an owner or with each other.
@@ -55,6 +58,8 @@ _AWAITING = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.DISPUTED, Status.ACTI
 # A reviewer is deciding (the reviewer's clock runs towards a decision).
 _DECIDING = (Status.UNDER_REVIEW, Status.DISPUTED)
 _PARTNER_EDITABLE = (Status.EDITING, Status.SUBMITTED, Status.ACTION_REQUIRED)
+# A submitted claim that is not finished: the partner and Microsoft still talk about it.
+_CONVERSATION = (*_AWAITING, Status.APPROVED, Status.REJECTED)
 
 _P, _R, _L, _S = Actor.PARTNER, Actor.REVIEWER, Actor.LEAD, Actor.SYSTEM
 
@@ -72,9 +77,21 @@ TRANSITIONS: dict[str, Transition] = {
             (_P,),
             "withdrawn",
         ),
-        Transition("dispute", (Status.REJECTED,), Status.DISPUTED, (_P,), "disputed"),
+        Transition("dispute", (Status.REJECTED,), Status.DISPUTED, (_P,), "disputed", while_disputable=True),
         # PoE: while editable, to defend an approved association, and to support a dispute.
-        Transition("add_poe", (*_PARTNER_EDITABLE, Status.APPROVED, Status.REJECTED, Status.DISPUTED), None, (_P,), ""),
+        Transition(
+            "add_poe",
+            (*_PARTNER_EDITABLE, Status.APPROVED, Status.REJECTED, Status.DISPUTED),
+            None,
+            (_P,),
+            "",
+            while_disputable=True,
+        ),
+        # The conversation with the partner (comments both sides see): from submission until
+        # the claim is finished. Withdrawn, ended and finally rejected claims have a closed
+        # thread; reviewers' internal notes stay possible on every submitted claim.
+        Transition("comment", _CONVERSATION, None, (_P, _R), "", while_disputable=True),
+        Transition("note", (*_CONVERSATION, Status.WITHDRAWN, Status.ENDED), None, (_R,), ""),
         # A new claim for the same key after this one ended its course.
         Transition("reclaim", (Status.REJECTED, Status.WITHDRAWN, Status.ENDED), None, (_P,), ""),
         # The partner ends its association; the re-check ends it when the subscription lapsed.
@@ -104,8 +121,9 @@ def sources(action: str) -> tuple[str, ...]:
 
 
 def allowed(action: str, status: str) -> bool:
-    """Whether ``action`` may be taken on a claim in ``status`` (the table's answer; the service
-    still checks who asks, the version and the rule's own conditions)."""
+    """Whether the table lists ``status`` as a source of ``action``. The whole rule, with the
+    dispute window of ``while_disputable`` actions, is ``claims.transitions.permitted``; the
+    service still checks who asks and the version."""
     return status in TRANSITIONS[action].sources
 
 

@@ -37,16 +37,29 @@ CONSTRAINT_ERRORS = {
 
 
 DISPUTE_WINDOW_CLOSED = _("The 30-day dispute window has closed. File a new claim instead.")
+REJECTION_FINAL = _("This rejection is final: the claim was disputed once already. File a new claim instead.")
 
 
-def require_allowed(*, claim: Claim, action: str) -> None:
-    """``InvalidTransition`` unless the table allows ``action`` from the claim's status. The
-    use cases check under the row lock (``claim_lock``); a view may ask first, before it stores
-    the files that come with the action."""
+def permitted(*, claim: Claim, action: str, now=None) -> bool:
+    """The whole state rule for ``action`` on ``claim``: the table lists its status, and a
+    ``while_disputable`` action on a rejected claim needs the dispute window open. Pages ask
+    this to offer an action; the use cases ask it (through ``require_allowed``) to take it."""
+    rule = TRANSITIONS[action]
+    if claim.status not in rule.sources:
+        return False
+    return not (rule.while_disputable and claim.status == Status.REJECTED) or dispute_window_open(claim, now=now)
+
+
+def require_allowed(*, claim: Claim, action: str, now=None) -> None:
+    """``InvalidTransition`` unless ``permitted``. The use cases check under the row lock
+    (``claim_lock``); a view may ask first, before it stores the files that come with the
+    action."""
     if claim.status not in TRANSITIONS[action].sources:
         raise InvalidTransition(
             _("This action is not possible while the claim is “%(status)s”.") % {"status": claim.get_status_display()}
         )
+    if not permitted(claim=claim, action=action, now=now):
+        raise InvalidTransition(REJECTION_FINAL if claim.disputed_once else DISPUTE_WINDOW_CLOSED)
 
 
 def dispute_window_open(claim: Claim, *, now=None) -> bool:

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lib.client_ip import parse_networks
 from lib.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +25,9 @@ PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION and DJANGO_ENV != "test")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production")
+# Under DEBUG a 404, 400 or 500 is still the portal's own page (lib.middleware.PortalErrorPagesMiddleware);
+# DEBUG_TECHNICAL_PAGES=1 brings back Django's technical pages (URL patterns, traceback, settings).
+DEBUG_TECHNICAL_PAGES = env_bool("DEBUG_TECHNICAL_PAGES", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -77,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lib.middleware.PortalErrorPagesMiddleware",  # does nothing unless DEBUG (see DEBUG_TECHNICAL_PAGES)
 ]
 
 if PRODUCTION:
@@ -154,13 +159,46 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures for a username from one address lock it for 15 minutes.
+# Login throttling (docs/security.md, "Login protection"). Failed sign-ins of the last 15 minutes
+# are counted three ways, each with its own limit (accounts/lockout.py):
+# - a username from one address: 5 lock that username at that address (a typing user, a guesser);
+# - a username from any address: 10 lock the username everywhere (a guesser with many addresses).
+#   Higher than the first, so someone else's 5 tries lock only them out, not the account's owner;
+# - an address, whatever the usernames: 20 lock the address (password spraying: few passwords
+#   over many accounts, which the other two never see).
+# The address is the client's own behind a trusted proxy (TRUSTED_PROXIES, lib/client_ip.py).
+# A sign-in resets the count of its username at its address only.
+AXES_HANDLER = "accounts.lockout.TieredLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 10, minimum=2)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=2)
+if min(AXES_USERNAME_FAILURE_LIMIT, AXES_ADDRESS_FAILURE_LIMIT) <= AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "AXES_USERNAME_FAILURE_LIMIT and AXES_ADDRESS_FAILURE_LIMIT must be above AXES_FAILURE_LIMIT: "
+        "otherwise anyone's failures lock an account's owner out as soon as they lock themselves"
+    )
+AXES_COOLOFF_TIME = 0.25  # hours (the lockout page says 15 minutes)
+AXES_CLIENT_IP_CALLABLE = "lib.client_ip.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Rate limits (lib/ratelimit.py): (requests, seconds) per signed-in user, counted in the cache
+# (Redis: shared by every worker). Each can be set as RATE_LIMIT_<SCOPE> (requests) and
+# RATE_LIMIT_<SCOPE>_SECONDS (the window), e.g. RATE_LIMIT_COMMENT=30, RATE_LIMIT_COMMENT_SECONDS=600.
+RATE_LIMITS = {
+    scope: (
+        env_int(f"RATE_LIMIT_{scope.upper()}", requests, minimum=1),
+        env_int(f"RATE_LIMIT_{scope.upper()}_SECONDS", seconds, minimum=1),
+    )
+    for scope, (requests, seconds) in {
+        "comment": (30, 600),  # comments and notes on a claim
+        "poe": (30, 600),  # requests that upload PoE (the PoE form, a claim form with files)
+        "draft": (30, 600),  # posts of the new-claim and reclaim forms
+        "live_check": (120, 60),  # the claim form's live tenant/subscription/MPN checks
+    }.items()
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish"))]
@@ -199,7 +237,17 @@ STORAGES = {
 POE_MAX_FILE_BYTES = env_int("POE_MAX_FILE_BYTES", 20 * 1024 * 1024, minimum=1)
 POE_MAX_FILES_PER_CLAIM = env_int("POE_MAX_FILES_PER_CLAIM", 20, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 25, minimum=1)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Every uploaded file streams to a temporary file (in 64 KiB chunks), small ones too: a request's
+# memory does not grow with its files. The PoE storage then moves that file into place.
+# (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MiB by default, bounds the form fields only, not files.)
+# (No MemoryFileUploadHandler, so FILE_UPLOAD_MAX_MEMORY_SIZE no longer applies.)
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# Where those temporary files go (default: the system's); on the PoE volume, storing is a rename.
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", "") or None
+# What one partner company may hold: the PoE bytes of all its claims (drafts, discarded drafts and
+# withdrawn claims too: no file is ever deleted), and its open drafts (status editing).
+POE_PARTNER_QUOTA_BYTES = env_int("POE_PARTNER_QUOTA_BYTES", 5 * 1024**3, minimum=1)
+MAX_OPEN_DRAFTS_PER_PARTNER = env_int("MAX_OPEN_DRAFTS_PER_PARTNER", 200, minimum=1)
 
 SUPPORT_URL = env_str(
     "SUPPORT_URL", "https://partner.microsoft.com/dashboard/support/incentives/servicerequests?category=incentives"
@@ -258,6 +306,17 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (nginx, a load balancer), trust
 # that header; without one a client could claim "https" itself, so it is not read at all.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+# The proxies in front of the portal (addresses or CIDR networks, comma-separated). From one of
+# them, the client's address is read from X-Forwarded-For (lib/client_ip.py); from anyone else,
+# X-Forwarded-For is ignored. Behind a proxy without it every client would have the proxy's
+# address, and the per-address login limit would count (and lock) everybody together.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])  # also "unix": a peer on a unix socket
+parse_networks(TRUSTED_PROXIES)  # a typo stops the process here
+if PRODUCTION and BEHIND_TLS_PROXY and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "BEHIND_TLS_PROXY=1 needs TRUSTED_PROXIES (the proxy's address or network, e.g. 10.0.0.0/8): "
+        "otherwise every client has the proxy's address and one client's failed sign-ins lock everyone out"
+    )
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     if BEHIND_TLS_PROXY:

@@ -12,6 +12,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["poe"]["OPTIONS"]["location"] = str(VAR_DIR / "test-poe")  # noqa: F405
 AXES_ENABLED = True
+# The rate limits stay out of the suite's way (a test may post many comments in a row); their
+# own tests (tests/security/test_rate_limits.py) set low ones. The windows stay as configured.
+RATE_LIMITS = {scope: (1_000_000, seconds) for scope, (_requests, seconds) in RATE_LIMITS.items()}  # noqa: F405
 # The queue's page cache is off for the suite: a test reads exactly what it wrote, however it
 # wrote it. Its own tests (review/tests/test_queue_cache.py), the browser journeys and the load
 # test turn it on, as production has it.

@@ -14,6 +14,9 @@ from demo.story import Story, StoryClaim, set_subscription_status
 from directory.models import SubscriptionStatus
 
 INSUFFICIENT_POE, CUSTOMER_DECLINED = RejectionReason.INSUFFICIENT_POE, RejectionReason.CUSTOMER_DECLINED
+# The customer's signed acknowledgement that both Contoso and Fabrikam file for Tailwind Traders:
+# the same bytes (the arbitration case flags the shared file), so it names no partner.
+TAILWIND_ACKNOWLEDGEMENT = demo_pdf("Tailwind Traders - presales acknowledgement, signed by the customer")
 
 
 def tell_stories(s: Story) -> None:
@@ -43,7 +46,7 @@ def tell_approved(s: Story) -> StoryClaim:
     )
     tailwind = (
         s.file("contoso", ago(45), "tailwindtraders", PRESALES, "d365-sales", "tw-sales")
-        .poe(ago(45, 11), "signed-acknowledgement.pdf", demo_pdf("Tailwind Traders - Contoso presales acknowledgement"))
+        .poe(ago(45, 11), "signed-acknowledgement.pdf", TAILWIND_ACKNOWLEDGEMENT)
         .submit(ago(44))
         .review("reviewer2", ago(41))
         .approve("reviewer2", ago(40))
@@ -240,11 +243,16 @@ def tell_drafts(s: Story) -> None:
     """Drafts, some incomplete; one waits for the customer to provision Finance."""
     ago = s.ago
     s.file("contoso", ago(2), "blueyonderairlines", PRESALES, "d365-field-service", "by-fs", description="")
-    (
-        s.file("contoso", ago(3), "woodgrovebank", PRESALES, "d365-finance", "wg-finance")
-        .poe(ago(3, 11), "finance-poc-summary.pdf")
-        .comment(ago(3, 12), "Waiting for Woodgrove to provision Finance before we submit.")
-    )
+    # A draft has no conversation yet (reviewers cannot see it): the partner's note is in the description.
+    s.file(
+        "contoso",
+        ago(3),
+        "woodgrovebank",
+        PRESALES,
+        "d365-finance",
+        "wg-finance",
+        description="Proof of concept done. Waiting for Woodgrove to provision Finance before we submit.",
+    ).poe(ago(3, 11), "finance-poc-summary.pdf")
     s.file("fabrikam", ago(1), "humongousinsurance", M365_USAGE, "teams")
     s.file("litware", ago(0, 8), customer_tenant_id=str(tenant_uuid("tailspintoys")), solution_area=BA)
 
@@ -364,7 +372,7 @@ def tell_arbitration(s: Story, tailwind: StoryClaim) -> None:
     ago = s.ago
     challenger = (
         s.file("fabrikam", ago(3), "tailwindtraders", PRESALES, "d365-sales", "tw-sales")
-        .poe(ago(3, 11), "tailwind-ack.pdf", demo_pdf("Tailwind Traders - Contoso presales acknowledgement"))
+        .poe(ago(3, 11), "tailwind-ack.pdf", TAILWIND_ACKNOWLEDGEMENT)
         .poe(ago(3, 11, 10), "proposal.pdf")
         .submit(ago(2, 9))
     )

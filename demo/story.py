@@ -7,6 +7,7 @@ notifications and deadlines a real one has.
 import datetime as dt
 import unicodedata
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
@@ -108,10 +109,16 @@ class StoryClaim:
             if name.endswith(".png"):
                 content = demo_png(self.claim.pk * 100 + self.story.files)
             else:
-                content = demo_pdf(f"Proof of execution {self.claim.reference} - {name} - {self.story.files}")
+                # Its own partner's name only: a demo file never names another partner.
+                partner = self.claim.partner.name
+                content = demo_pdf(
+                    f"{partner} - proof of execution {self.claim.reference} - {name} - {self.story.files}"
+                )
         content_type = "image/png" if name.endswith(".png") else "application/pdf"
         with as_of(when):
-            services.poe_attach(claim=self.claim, user=self.user, name=name, content=content, content_type=content_type)
+            services.poe_attach(
+                claim=self.claim, user=self.user, name=name, file=ContentFile(content), content_type=content_type
+            )
         return self._refresh()
 
     def submit(self, when):

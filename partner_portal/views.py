@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -34,14 +35,15 @@ from claims.services import (
     claim_update,
     claim_withdraw,
     comment_add,
-    poe_attach,
+    poe_attach_many,
 )
 from claims.states import ACTIVE_STATUSES, Status, allowed
-from claims.transitions import DISPUTE_WINDOW_CLOSED, dispute_window_open, require_allowed
+from claims.transitions import permitted, require_allowed
 from claims.uploads import PREVIEWABLE_CONTENT_TYPES, check_uploads, safe_header_name
 from claims.validation import check_subscription, check_tenant
 from directory.models import Channel, SubscriptionStatus
 from lib.params import parse_id, parse_int
+from lib.ratelimit import has_files, rate_limited
 from partner_portal.forms import (
     SUMMARY_LABELS,
     ClaimForm,
@@ -54,6 +56,9 @@ from partner_portal.forms import (
 )
 
 MAX_VERSION = 2**31 - 1  # Claim.version is a PositiveIntegerField
+# ``poe_attach_many`` refusals that belong on the form's file field: no room on the claim, or the
+# company's PoE storage quota.
+POE_REFUSALS = {"too_many", "quota"}
 
 FORM_TEXT_FIELDS = (
     "mpn",
@@ -228,18 +233,13 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
                 claim = claim_create(user=user, data=form.service_data(), reclaimed_from=reclaimed_from)
             else:
                 claim = claim_update(
-                    claim=claim, user=user, data=form.service_data(), expected_version=form.cleaned_data["version"]
+                    claim=claim,
+                    user=user,
+                    data=form.service_data(),
+                    expected_version=_required_version(form.cleaned_data["version"]),
                 )
-            for upload in accepted:
-                stored.append(
-                    poe_attach(
-                        claim=claim,
-                        user=user,
-                        name=upload.name,
-                        content=upload.content,
-                        content_type=upload.content_type,
-                    )
-                )
+            # All the files or none; count and quota are checked again under the locks.
+            stored.extend(poe_attach_many(claim=claim, user=user, uploads=accepted))
     except ValidationFailed as exc:  # an edit after submission that would break the claim
         general = form.attach_issues(exc.issues)
         return _render_form(request, form=form, general_issues=general, files_lost=files_chosen, **render_kw)
@@ -254,7 +254,7 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
         form.add_error(None, str(exc.message) + " " + _("Check the values below and save again to keep yours."))
         return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
     except ClaimError as exc:
-        form.add_error(None, str(exc.message))
+        form.add_error("poe" if exc.code in POE_REFUSALS else None, str(exc.message))
         return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
 
     claim.refresh_from_db()
@@ -327,6 +327,8 @@ def _submit(request, *, membership, claim, posted=None, expected_version=None, f
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("draft", methods=("POST",))
+@rate_limited("poe", methods=("POST",), when=has_files("poe"))
 def claim_new(request):
     membership = _writer_membership(request)
     if request.method == "POST":
@@ -337,6 +339,8 @@ def claim_new(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("draft", methods=("POST",))
+@rate_limited("poe", methods=("POST",), when=has_files("poe"))
 def claim_reclaim(request, pk):
     """A new draft prefilled from a rejected, withdrawn or ended claim and linked to it.
     ``?subscription=<id>`` prefills a renewed subscription (the re-check's link)."""
@@ -358,6 +362,7 @@ def claim_reclaim(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("poe", methods=("POST",), when=has_files("poe"))
 def claim_edit(request, pk):
     claim, _can_write = get_claim_for_partner(request.user, pk, write=True)
     membership = request.user.partner_membership
@@ -376,12 +381,12 @@ def claim_edit(request, pk):
 @require_POST
 def claim_submit_view(request, pk):
     claim, _can_write = get_claim_for_partner(request.user, pk, write=True)
-    return _submit(
-        request,
-        membership=request.user.partner_membership,
-        claim=claim,
-        expected_version=_posted_version(request),
-    )
+    try:
+        version = _posted_version(request)
+    except ClaimChanged as exc:
+        messages.error(request, str(exc.message))
+        return redirect("claims:detail", pk=claim.pk)
+    return _submit(request, membership=request.user.partner_membership, claim=claim, expected_version=version)
 
 
 @login_required
@@ -398,6 +403,7 @@ def form_fields(request):
 
 @login_required
 @require_GET
+@rate_limited("live_check", fragment="check")
 def live_check_tenant(request):
     _writer_membership(request)
     tenant_text = request.GET.get("customer_tenant_id", "")[:200]
@@ -409,6 +415,7 @@ def live_check_tenant(request):
 
 @login_required
 @require_GET
+@rate_limited("live_check", fragment="check")
 def live_check_subscription(request):
     _writer_membership(request)
     value = request.GET.get("subscription_ref", "")[:200]
@@ -429,6 +436,7 @@ def live_check_subscription(request):
 
 @login_required
 @require_GET
+@rate_limited("live_check", fragment="check")
 def live_check_mpn(request):
     """The not-enrolled warning as soon as MPN and activity are chosen (a warning, never an error)."""
     membership = _writer_membership(request)
@@ -452,12 +460,12 @@ def _actions(claim, can_write: bool) -> dict:
         "can_submit": w and allowed("submit", status),
         "can_withdraw": w and allowed("withdraw", status),
         "can_resubmit": w and allowed("resubmit", status),
-        "can_dispute": w and allowed("dispute", status) and dispute_window_open(claim),
+        "can_dispute": w and permitted(claim=claim, action="dispute"),
         "can_end": w and allowed("end", status),
         "can_reclaim": w and allowed("reclaim", status),
         # A rejected claim takes new PoE only with its dispute (the dispute form's files).
-        "can_add_poe": w and allowed("add_poe", status) and status != Status.REJECTED,
-        "can_comment": w and status != Status.EDITING,
+        # On a rejected claim new PoE comes with the dispute (its form has the file field).
+        "can_add_poe": w and permitted(claim=claim, action="add_poe") and status != Status.REJECTED,
     }
 
 
@@ -466,7 +474,9 @@ def _thread_context(claim, can_write, comment_form=None) -> dict:
         "claim": claim,
         "comments": selectors.partner_comments(claim),
         "comment_form": comment_form or CommentForm(),
-        "can_comment": can_write and claim.status != Status.EDITING,
+        "can_comment": can_write and permitted(claim=claim, action="comment"),
+        # A finished claim's thread is closed (a draft has none yet: reviewers cannot see it).
+        "thread_closed": claim.status != Status.EDITING and not permitted(claim=claim, action="comment"),
     }
 
 
@@ -511,6 +521,7 @@ def claim_detail(request, pk):
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
+@rate_limited("comment")
 def comment_post(request, pk):
     """A partner comment. HTMX gets the updated thread; without JavaScript, PRG."""
     claim, can_write = _page_claim(request, pk, write=True)
@@ -530,30 +541,43 @@ def comment_post(request, pk):
     return _render_detail(request, claim, can_write, comment_form=form, open_form="comment")
 
 
-def _posted_version(request) -> int | None:
-    """The claim version the form was loaded with (a tampered value means "not given")."""
-    return parse_int((request.POST.get("version") or "").strip(), minimum=1, maximum=MAX_VERSION)
+def _posted_version(request) -> int:
+    """The claim version the form was loaded with. Every write form carries it; a form without
+    one (or with a tampered one) is refused like a stale form, so nothing is applied blind."""
+    return _required_version(request.POST.get("version"))
+
+
+def _required_version(value) -> int:
+    """``value`` as a claim version, or ``ClaimChanged`` when it is missing or malformed."""
+    version = parse_int((str(value) if value is not None else "").strip(), minimum=1, maximum=MAX_VERSION)
+    if version is None:
+        raise ClaimChanged()
+    return version
 
 
 def _expect_version(request, claim) -> None:
     """Refuse a stale form *before* new PoE is stored (attaching PoE bumps the version)."""
-    posted = _posted_version(request)
-    if posted is not None and posted != claim.version:
+    if _posted_version(request) != claim.version:
         raise ClaimChanged()
 
 
 def _attach_files(request, claim, form, files) -> bool:
-    """Check and store new PoE for an action form. False (with the errors on the form's ``poe``
-    field) when a file is refused: then nothing is stored."""
+    """Check and store new PoE for an action form, all the files or none. False (with the errors
+    on the form's ``poe`` field) when a file is refused, the claim has no room for them or the
+    company's storage quota would be exceeded: then nothing is stored. (The count is asked here
+    first, for the message per file, and again by ``poe_attach_many`` under the claim's lock.)"""
     accepted, errors = check_uploads(files, existing_count=claim.poe_files.count())
     if errors:
         for error in errors:
             form.add_error("poe", error)
         return False
-    for upload in accepted:
-        poe_attach(
-            claim=claim, user=request.user, name=upload.name, content=upload.content, content_type=upload.content_type
-        )
+    try:
+        poe_attach_many(claim=claim, user=request.user, uploads=accepted)
+    except ClaimError as exc:
+        if exc.code not in POE_REFUSALS:
+            raise
+        form.add_error("poe", str(exc.message))
+        return False
     return True
 
 
@@ -593,6 +617,7 @@ def _partner_action(request, pk, *, form_class, name, act):
 
 @login_required
 @require_POST
+@rate_limited("poe", when=has_files("poe"))
 def claim_resubmit_view(request, pk):
     """Answer Microsoft's request (optionally with new PoE) and resubmit."""
 
@@ -625,15 +650,12 @@ def claim_withdraw_view(request, pk):
 
 @login_required
 @require_POST
+@rate_limited("poe", when=has_files("poe"))
 def claim_dispute_view(request, pk):
     """Dispute a rejection within 30 days: a justification and optionally new PoE."""
 
     def dispute(claim, form):
-        # Before the dispute's files are stored.
-        if not allowed("dispute", claim.status):
-            raise ClaimError(_("Only a rejected claim can be disputed."))
-        if not dispute_window_open(claim):
-            raise ClaimError(DISPUTE_WINDOW_CLOSED)
+        require_allowed(claim=claim, action="dispute")  # before the dispute's files are stored
         if not _attach_action_files(request, claim, form):
             return None
         claim_dispute(
@@ -667,6 +689,7 @@ def claim_end_view(request, pk):
 
 @login_required
 @require_POST
+@rate_limited("poe")
 def poe_add(request, pk):
     """Extra PoE on a submitted claim, a claim waiting on the partner, or an approved
     association being defended."""
@@ -674,9 +697,12 @@ def poe_add(request, pk):
     form = PoeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
+            _expect_version(request, claim)  # a stale (or version-less) form stores nothing
             if _attach_files(request, claim, form, form.cleaned_data["poe"]):
                 count = len(form.cleaned_data["poe"])
-                messages.success(request, _("%(n)d PoE file(s) added.") % {"n": count})
+                messages.success(
+                    request, ngettext("%(n)d PoE file added.", "%(n)d PoE files added.", count) % {"n": count}
+                )
                 return redirect(reverse("claims:detail", args=[claim.pk]) + "#poe")
         except ClaimError as exc:
             form.add_error(None, str(exc.message))

@@ -132,6 +132,14 @@ class CommentForm(forms.Form):
         error_messages={"required": COMMENT_REQUIRED},
     )
 
+    def __init__(self, *args, conversation_open: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A finished claim's conversation with the partner is closed (``claims.states``
+        # "comment"): only internal notes are offered; the use case refuses a reply anyway.
+        self.conversation_open = conversation_open
+        if not conversation_open:
+            self.fields["visibility"].choices = [(INTERNAL, _("Internal note"))]
+
     @property
     def internal(self) -> bool:
         return self.cleaned_data.get("visibility", INTERNAL) != PARTNER

@@ -36,7 +36,9 @@ from claims.errors import ClaimChanged, ClaimError
 from claims.jobs.recheck import CLAIMABLE_NOW, ENDED, SKIPPED, recheck_claim
 from claims.models import Claim, PoeFile
 from claims.states import OPEN_STATUSES, allowed
+from claims.transitions import permitted
 from lib.cache import cache_generations, cache_get_current, cache_get_many, cache_set_current, cache_set_many
+from lib.ratelimit import rate_limited
 from partners.models import PARTNERS_GENERATION
 from review import selectors
 from review.checks import run_checks
@@ -113,7 +115,9 @@ def _draw_table(request, params, cursor, drawn: dict) -> tuple[str, bool]:
         "page": page,
         "rows": page.rows,
         "rows_html": queue_rows_html(page.rows, user=request.user, now=now),
+        "total": selectors.queue_total(filterset),
         "next_url": _queue_url(params, cursor=page.next_cursor) if page.next_cursor else None,
+        "prev_url": _queue_url(params, cursor=page.prev_cursor) if page.prev_cursor else None,
         "first_url": _queue_url(params) if page.has_cursor or page.bad_cursor else None,
         "bulk_form": BulkForm(lead=request.user.is_review_lead),
     }
@@ -413,7 +417,7 @@ def _claim_context(request, claim, *, bound=None, comment_form=None, changed=Fal
         "checks": run_checks(claim),
         "open_case": open_case,
         "forms": forms,
-        "comment_form": comment_form or CommentForm(),
+        "comment_form": comment_form or CommentForm(conversation_open=permitted(claim=claim, action="comment")),
         "changed": changed,
         "flash": flash,
         "preview": preview,
@@ -465,6 +469,8 @@ def _run_action(request, pk, name, perform, *, success, lead=False):
                 )
             messages.success(request, success)
             return redirect("review:claim", pk=claim.pk)
+    elif "version" in form.errors:
+        changed = True  # a form without its version is treated as a stale one: never applied blind
     # Refused: the form comes back as typed, next to the claim as it is now.
     current = _load(request, pk)
     context = _claim_context(request, current, bound=(name, form), changed=changed)
@@ -555,10 +561,11 @@ def claim_revert(request, pk):
 
 
 @_post_view
+@rate_limited("comment")
 def claim_comment(request, pk):
     """A reply to the partner or an internal note (the default)."""
     claim = _load(request, pk)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, conversation_open=permitted(claim=claim, action="comment"))
     if form.is_valid():
         try:
             services.comment_add(claim=claim, user=request.user, body=form.cleaned_data["body"], internal=form.internal)

@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from claims.models import Claim
+
 
 def login(client, user):
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
@@ -41,3 +43,9 @@ def claim_form_data(subscription, mpn, product, **extra) -> dict:
         "action": "submit",
         **extra,
     }
+
+
+def current_version(claim) -> int:
+    """The claim's version as stored now: what a freshly loaded page's forms carry (every
+    partner write form posts it; a form without one is refused as stale)."""
+    return Claim.objects.values_list("version", flat=True).get(pk=claim.pk)

@@ -48,6 +48,8 @@ LAYERS = [
     (
         "leaves",
         [
+            "accounts.lockout",
+            "claims.filetypes",
             "audit.services",
             "notifications.services",
             "notifications.texts",

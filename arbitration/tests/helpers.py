@@ -1,6 +1,8 @@
 """Builders for the arbitration view tests: a case where Contoso holds an approved
 association and Fabrikam competes for it, made through the real services."""
 
+from django.core.files.base import ContentFile
+
 from arbitration.models import ArbitrationCase, CaseStatus
 from claims import services
 from claims.tests.factories import ClaimFactory
@@ -10,7 +12,7 @@ PDF = b"%PDF-1.4\n%arbitration test\n"
 
 def file_claim(mpn, user, *, sub, products, name="poe.pdf", content=PDF, **fields):
     claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=products, **fields)
-    services.poe_attach(claim=claim, user=user, name=name, content=content, content_type="application/pdf")
+    services.poe_attach(claim=claim, user=user, name=name, file=ContentFile(content), content_type="application/pdf")
     return services.claim_submit(claim=claim, user=user)[0]
 
 

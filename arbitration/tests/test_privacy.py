@@ -10,6 +10,7 @@ for each partner user and searched for the other side's strings.
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from arbitration.models import ArbitrationCase
@@ -74,7 +75,7 @@ def story(
         claim=challenger,
         user=fabrikam_admin,
         name="fabrikam-MARKF-answer.pdf",
-        content=b"%PDF-1.4 MARKF answer",
+        file=ContentFile(b"%PDF-1.4 MARKF answer"),
         content_type="application/pdf",
     )
     services.claim_resubmit(claim=challenger, user=fabrikam_admin, message="MARKF-answer: signed sign-off attached")
@@ -87,7 +88,7 @@ def story(
         claim=incumbent,
         user=contoso_admin,
         name="contoso-MARKC-defence.pdf",
-        content=b"%PDF-1.4 MARKC defence",
+        file=ContentFile(b"%PDF-1.4 MARKC defence"),
         content_type="application/pdf",
     )
     send_pending()

@@ -4,6 +4,7 @@ leave exactly one owner per key, one open case per key, and no unexpected error.
 import threading
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import close_old_connections, connection
 
 from arbitration.models import ArbitrationCase, CaseStatus
@@ -42,7 +43,9 @@ def _run_together(*jobs):
 
 def _draft(mpn, user, sub, product):
     claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=[product])
-    services.poe_attach(claim=claim, user=user, name="p.pdf", content=b"%PDF-1.4 race", content_type="application/pdf")
+    services.poe_attach(
+        claim=claim, user=user, name="p.pdf", file=ContentFile(b"%PDF-1.4 race"), content_type="application/pdf"
+    )
     return claim
 
 

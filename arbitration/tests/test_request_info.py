@@ -3,6 +3,7 @@ sees only its own request, in its own claim's comments; claims awaiting a decisi
 partner-action-required with the usual deadline; an approved incumbent keeps its approval."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,7 +159,11 @@ def test_stale_form_is_refused(client, contested, reviewer1, fabrikam_admin):
     from claims.services import comment_add, poe_attach
 
     poe_attach(
-        claim=challenger, user=fabrikam_admin, name="more.pdf", content=b"%PDF-1.4 m", content_type="application/pdf"
+        claim=challenger,
+        user=fabrikam_admin,
+        name="more.pdf",
+        file=ContentFile(b"%PDF-1.4 m"),
+        content_type="application/pdf",
     )
     comment_add(claim=challenger, user=fabrikam_admin, body="added more")
     login(client, reviewer1)

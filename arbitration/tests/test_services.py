@@ -1,6 +1,7 @@
 """Detection of competing claims for each key type, the award, and a lead's reopen."""
 
 import pytest
+from django.core.files.base import ContentFile
 
 from arbitration.models import ArbitrationCase, CaseStatus
 from arbitration.services import arbitration_award, arbitration_reopen
@@ -14,7 +15,9 @@ from directory.models import SolutionArea
 
 def file_claim(mpn, user, **fields):
     claim = ClaimFactory(mpn=mpn, created_by=user, **fields)
-    services.poe_attach(claim=claim, user=user, name="poe.pdf", content=b"%PDF-1.4 x", content_type="application/pdf")
+    services.poe_attach(
+        claim=claim, user=user, name="poe.pdf", file=ContentFile(b"%PDF-1.4 x"), content_type="application/pdf"
+    )
     return services.claim_submit(claim=claim, user=user)[0]
 
 

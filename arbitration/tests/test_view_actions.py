@@ -2,6 +2,7 @@
 another reviewer), reopen (leads only); with and without HTMX; permissions."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from arbitration.forms import encode_versions
@@ -158,7 +159,7 @@ class TestAward:
             claim=incumbent,
             user=contoso_admin,
             name="defence.pdf",
-            content=b"%PDF-1.4 d",
+            file=ContentFile(b"%PDF-1.4 d"),
             content_type="application/pdf",
         )
         login(client, reviewer1)
@@ -192,12 +193,15 @@ class TestAward:
         assert response.status_code == 409 and "This case changed — reload" in response.content.decode()
         assert ArbitrationCase.objects.get(pk=case.pk).status == CaseStatus.OPEN
 
-    def test_damaged_versions_are_a_form_error(self, client, contested, reviewer1):
+    @pytest.mark.parametrize("damage", [{"claim_versions": "x:1,2"}, {"claim_versions": ""}, {"version": ""}])
+    def test_damaged_or_missing_versions_are_refused_as_stale(self, client, contested, reviewer1, damage):
         case, _incumbent, challenger = contested
         login(client, reviewer1)
-        data = {**award_data(case, challenger), "claim_versions": "x:1,2"}
+        data = {**award_data(case, challenger), **damage}
         response = client.post(action("award", case), data)
-        assert response.status_code == 200 and "The form is damaged" in response.content.decode()
+        assert response.status_code == 409 and "This case changed" in response.content.decode()
+        case.refresh_from_db()
+        assert case.status == "open"
 
 
 class TestReopen:

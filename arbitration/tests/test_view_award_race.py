@@ -4,6 +4,7 @@ else" answer with the typed reason kept, and nobody gets a 500."""
 
 import threading
 
+from django.core.files.base import ContentFile
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
@@ -21,7 +22,9 @@ ROUNDS = 10
 
 def _submit(mpn, user, sub, product):
     claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=[product])
-    services.poe_attach(claim=claim, user=user, name="p.pdf", content=b"%PDF-1.4 race", content_type="application/pdf")
+    services.poe_attach(
+        claim=claim, user=user, name="p.pdf", file=ContentFile(b"%PDF-1.4 race"), content_type="application/pdf"
+    )
     return services.claim_submit(claim=claim, user=user)[0]
 
 

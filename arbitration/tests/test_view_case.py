@@ -4,6 +4,7 @@ first, same-file flag, preview), thread and history, and a constant query count.
 import hashlib
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -63,7 +64,11 @@ def test_one_column_per_claim_with_its_data(client, contested, reviewer1):
 def test_poe_newest_first_with_preview_and_download(client, contested, reviewer1, contoso_admin):
     case, incumbent, _challenger = contested
     services.poe_attach(
-        claim=incumbent, user=contoso_admin, name="defence.pdf", content=b"%PDF-1.4 new", content_type="application/pdf"
+        claim=incumbent,
+        user=contoso_admin,
+        name="defence.pdf",
+        file=ContentFile(b"%PDF-1.4 new"),
+        content_type="application/pdf",
     )
     newest = PoeFile.objects.get(claim=incumbent, original_name="defence.pdf")
     login(client, reviewer1)
@@ -164,7 +169,7 @@ def test_query_count_is_constant_in_poe_and_comments(client, request, contested,
                 claim=claim,
                 user=partner_user,
                 name=f"extra-{i}.pdf",
-                content=f"%PDF-1.4 {claim.pk}-{i}".encode(),
+                file=ContentFile(f"%PDF-1.4 {claim.pk}-{i}".encode()),
                 content_type="application/pdf",
             )
             services.comment_add(claim=claim, user=partner_user, body=f"note {i}")

@@ -4,6 +4,7 @@ exactly once and none is lost."""
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 
 from claims.jobs import sweep
 from claims.jobs.sweep import run_sla_sweep
@@ -27,7 +28,11 @@ def due_claims(contoso_mpn, contoso_admin, dynamics_sales, reviewer1, lead):
         from claims.services import poe_attach
 
         poe_attach(
-            claim=draft, user=contoso_admin, name="poe.pdf", content=b"%PDF-1.4\n", content_type="application/pdf"
+            claim=draft,
+            user=contoso_admin,
+            name="poe.pdf",
+            file=ContentFile(b"%PDF-1.4\n"),
+            content_type="application/pdf",
         )
         claims.append(set_deadline(under_review(draft, contoso_admin, reviewer1), local(2026, 12, 28, 10, 0)))
     return claims

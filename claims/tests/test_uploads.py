@@ -1,81 +1,25 @@
 """PoE upload rules (claims.uploads): type by content, size and count limits, hostile names.
 What the claim form does with a refused file is in ``partner_portal/tests/test_view_uploads.py``."""
 
+import hashlib
 import io
-import struct
 import zipfile
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from claims.tests import corpus
+from claims.tests.corpus import eml_bytes, jpeg_bytes, office_bytes, pdf_bytes, png_bytes
 from claims.uploads import UploadRejected, check_upload, check_uploads, clean_name, display_name
 
-# --- sample files (also used by the view tests) --------------------------------------------------
+# --- sample files (also used by the view tests; built in claims/tests/corpus.py) ---------------------------
 
-
-def pdf_bytes() -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-
-def png_bytes() -> bytes:
-    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
-
-
-def jpeg_bytes() -> bytes:
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    dqt = b"\xff\xdb" + struct.pack(">H", 67) + b"\x00" + bytes(range(1, 65))
-    sof = b"\xff\xc0" + struct.pack(">H", 11) + b"\x08\x00\x01\x00\x01\x01\x01\x11\x00"
-    dht = b"\xff\xc4" + struct.pack(">H", 20) + b"\x00" + b"\x01" + b"\x00" * 15 + b"\x00"
-    sos = b"\xff\xda" + struct.pack(">H", 8) + b"\x01\x01\x00\x00\x3f\x00"
-    scan = b"\x12\x34\xff\x00\x56\xff\xd0\x78"  # a stuffed byte and a restart marker
-    return b"\xff\xd8" + app0 + dqt + sof + dht + sos + scan + b"\xff\xd9"
-
-
-_OOXML_MAIN = {
-    "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
-    "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
-    "pptx": (
-        "ppt/presentation.xml",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
-    ),
-}
-
-
-def office_bytes(kind="docx", *, extra=None, main_type=None) -> bytes:
-    part, content_type = _OOXML_MAIN[kind]
-    content_type = main_type or content_type
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>',
-        )
-        archive.writestr("_rels/.rels", "<Relationships/>")
-        archive.writestr(part, "<document>Signed acknowledgement</document>")
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def eml_bytes() -> bytes:
-    return (
-        b"From: Ada Customer <ada@customer.example>\r\nTo: per@partner.example\r\n"
-        b"Subject: Thanks for the workshop\r\nDate: Mon, 2 Nov 2026 10:00:00 +0100\r\n"
-        b"Message-ID: <1@customer.example>\r\n\r\nWe confirm Contoso ran the Dynamics 365 pilot.\r\n"
-    )
+__all__ = ["eml_bytes", "jpeg_bytes", "msg_bytes", "office_bytes", "pdf_bytes", "png_bytes", "upload"]
 
 
 def msg_bytes() -> bytes:
-    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-    return header + "__substg1.0_0037001F".encode("utf-16-le") + b"\x00" * 64
+    """A real Outlook message (a compound file with the message properties) with a PDF attached."""
+    return corpus.msg_bytes(attachments=[corpus.msg_attachment("Protokoll.pdf", pdf_bytes())])
 
 
 def upload(name, content, content_type="application/octet-stream"):
@@ -104,7 +48,9 @@ def test_allowed_types_are_accepted(name, content, kind, shown):
     checked = check_upload(upload(name, content))
     assert checked.kind == kind
     assert checked.name == shown
-    assert checked.content == content
+    assert checked.file.read() == content  # the file itself, at its start, not a copy in memory
+    assert checked.size == len(content)
+    assert checked.sha256 == hashlib.sha256(content).hexdigest()
 
 
 def test_type_comes_from_content_not_from_name_or_header():
@@ -197,7 +143,38 @@ def test_plain_zip_is_refused():
 
 
 def test_legacy_office_file_is_refused():
-    assert ".doc" in _refused("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert ".doc" in _refused("old.doc", corpus.cfb({"WordDocument": b"\xec\xa5" + b"\x00" * 600}))
+
+
+def test_legacy_office_file_with_macros_says_so():
+    message = _refused("old.doc", corpus.cfb({"WordDocument": b"\xec\xa5", "Macros": {"VBA": {"dir": b"x"}}}))
+    assert ".doc" in message and "contains macros" in message
+
+
+def test_fake_outlook_message_is_refused():
+    """An OLE header and the UTF-16 text ``__substg1.0_`` used to pass as .msg."""
+    fake = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "__substg1.0_0037001F".encode("utf-16-le")
+    assert "damaged" in _refused("mail.msg", fake + b"\x00" * 64)
+    fake_ole = corpus.cfb({"Contents": "__substg1.0_0037001F".encode("utf-16-le") * 8})
+    assert "not one of the allowed types" in _refused("mail.msg", fake_ole)
+
+
+def test_eml_with_an_executable_attachment_is_refused():
+    message = _refused("mail.eml", corpus.eml_with_attachment("setup.exe", b"MZ\x90\x00" + b"\x00" * 64))
+    assert "mail.eml" in message and "“setup.exe” that is a program" in message
+
+
+def test_pdf_with_javascript_is_refused():
+    pdf = corpus.pdf_doc(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> ")
+    assert "JavaScript" in _refused("proof.pdf", pdf)
+
+
+def test_text_with_markup_after_the_first_kib_is_refused():
+    assert "HTML" in _refused("notes.txt", corpus.text_with_markup_at(5000))
+
+
+def test_csv_with_formulas_is_refused():
+    assert "formulas" in _refused("export.csv", b"name,amount\nAda,=cmd|' /C calc'!A0\n")
 
 
 def test_other_binary_type_is_refused():

@@ -5,6 +5,7 @@ form can produce the situation) are in ``partner_portal/tests/test_view_validati
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
 
 from claims.services import claim_submit, poe_attach
 from claims.tests.factories import ClaimFactory, MpnFactory, ProductFactory, SubscriptionFactory, TenantFactory
@@ -219,7 +220,9 @@ def test_already_claimed_on_products_for_tenant_keys(contoso, contoso_admin, con
         products=[dynamics_sales],
         activity="revenue_association",
     )
-    poe_attach(claim=claim, user=contoso_admin, name="a.pdf", content=pdf_bytes(), content_type="application/pdf")
+    poe_attach(
+        claim=claim, user=contoso_admin, name="a.pdf", file=ContentFile(pdf_bytes()), content_type="application/pdf"
+    )
     claim_submit(claim=claim, user=contoso_admin)
     data = ClaimInput.from_claim(claim)
     result = validate_claim(data, partner=contoso)

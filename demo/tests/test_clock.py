@@ -69,7 +69,12 @@ def test_only_the_claims_saved_in_the_block_are_stamped(story):
 
 
 def test_a_service_call_inside_as_of(story):
-    claim = story.file("contoso", story.ago(4), "northwindtraders", PRESALES, "d365-sales", "nw-sales").claim
+    claim = (
+        story.file("contoso", story.ago(4), "northwindtraders", PRESALES, "d365-sales", "nw-sales")
+        .poe(story.ago(4, 0, 30))
+        .submit(story.ago(4, 1))
+        .claim
+    )
     moment = story.ago(3, 14, 30)
     with as_of(moment) as frozen:
         assert frozen == moment

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import Max
 from django.test import RequestFactory
@@ -116,7 +117,11 @@ def test_cases_give_their_documented_outcome(seeded):
             },
         )
         services.poe_attach(
-            claim=draft, user=user, name="poe.pdf", content=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+            claim=draft,
+            user=user,
+            name="poe.pdf",
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n"),
+            content_type="application/pdf",
         )
         try:
             claim, _warnings = services.claim_submit(claim=draft, user=user)

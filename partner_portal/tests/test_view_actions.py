@@ -83,7 +83,7 @@ def test_resubmit_with_new_poe(client, contoso_admin, info_requested):
 
 def test_resubmit_needs_a_message(client, contoso_admin, info_requested):
     login(client, contoso_admin)
-    response = client.post(go(info_requested, "resubmit"), {"message": ""})
+    response = client.post(go(info_requested, "resubmit"), {"version": info_requested.version, "message": ""})
     assert response.status_code == 200
     assert response.context["resubmit_form"].errors["message"]
     info_requested.refresh_from_db()
@@ -93,7 +93,8 @@ def test_resubmit_needs_a_message(client, contoso_admin, info_requested):
 def test_resubmit_with_a_bad_file_stores_nothing(client, contoso_admin, info_requested):
     login(client, contoso_admin)
     response = client.post(
-        go(info_requested, "resubmit"), {"message": "Typed answer", "poe": [upload("x.pdf", b"<html></html>")]}
+        go(info_requested, "resubmit"),
+        {"version": info_requested.version, "message": "Typed answer", "poe": [upload("x.pdf", b"<html></html>")]},
     )
     assert response.status_code == 200
     assert "x.pdf" in str(response.context["resubmit_form"].errors["poe"])
@@ -104,7 +105,7 @@ def test_resubmit_with_a_bad_file_stores_nothing(client, contoso_admin, info_req
 
 def test_resubmit_in_wrong_state_is_a_message(client, contoso_admin, submitted):
     login(client, contoso_admin)
-    response = client.post(go(submitted, "resubmit"), {"message": "hello"})
+    response = client.post(go(submitted, "resubmit"), {"version": submitted.version, "message": "hello"})
     assert response.status_code == 200
     assert "not possible" in str(response.context["resubmit_form"].non_field_errors())
     submitted.refresh_from_db()
@@ -116,7 +117,7 @@ def test_resubmit_in_wrong_state_is_a_message(client, contoso_admin, submitted):
 
 def test_withdraw_needs_confirmation(client, contoso_admin, submitted):
     login(client, contoso_admin)
-    response = client.post(go(submitted, "withdraw"), {"reason": "Wrong customer"})
+    response = client.post(go(submitted, "withdraw"), {"version": submitted.version, "reason": "Wrong customer"})
     assert response.status_code == 200
     assert response.context["withdraw_form"].errors["confirm"]
     assert "Wrong customer" in response.content.decode()
@@ -126,7 +127,9 @@ def test_withdraw_needs_confirmation(client, contoso_admin, submitted):
 
 def test_withdraw(client, contoso_admin, submitted):
     login(client, contoso_admin)
-    response = client.post(go(submitted, "withdraw"), {"reason": "Wrong customer", "confirm": "on"})
+    response = client.post(
+        go(submitted, "withdraw"), {"version": submitted.version, "reason": "Wrong customer", "confirm": "on"}
+    )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Status.WITHDRAWN
@@ -136,7 +139,7 @@ def test_withdraw(client, contoso_admin, submitted):
 
 def test_withdraw_after_decision_is_refused(client, contoso_admin, approved):
     login(client, contoso_admin)
-    response = client.post(go(approved, "withdraw"), {"confirm": "on"})
+    response = client.post(go(approved, "withdraw"), {"version": approved.version, "confirm": "on"})
     assert response.status_code == 200
     approved.refresh_from_db()
     assert approved.status == Status.APPROVED
@@ -153,7 +156,11 @@ def test_dispute_with_new_poe(client, contoso_admin, rejected):
     assert f"You can dispute this decision until {until}." in response.content.decode()
     response = client.post(
         go(rejected, "dispute"),
-        {"justification": "The PoE is signed on page 2.", "poe": [upload("page2.pdf", pdf_bytes())]},
+        {
+            "version": rejected.version,
+            "justification": "The PoE is signed on page 2.",
+            "poe": [upload("page2.pdf", pdf_bytes())],
+        },
     )
     assert response.status_code == 302
     rejected.refresh_from_db()
@@ -163,7 +170,7 @@ def test_dispute_with_new_poe(client, contoso_admin, rejected):
 
 def test_dispute_needs_a_justification(client, contoso_admin, rejected):
     login(client, contoso_admin)
-    response = client.post(go(rejected, "dispute"), {"justification": ""})
+    response = client.post(go(rejected, "dispute"), {"version": rejected.version, "justification": ""})
     assert response.status_code == 200
     assert response.context["dispute_form"].errors["justification"]
 
@@ -173,7 +180,7 @@ def test_dispute_after_the_window_is_refused(client, contoso_admin, rejected):
     login(client, contoso_admin)
     page = client.get(go(rejected, "detail")).content.decode()
     assert 'action="' + go(rejected, "dispute") + '"' not in page
-    response = client.post(go(rejected, "dispute"), {"justification": "Late"})
+    response = client.post(go(rejected, "dispute"), {"version": rejected.version, "justification": "Late"})
     assert response.status_code == 200
     assert "window has closed" in str(response.context["dispute_form"].non_field_errors())
     rejected.refresh_from_db()
@@ -182,7 +189,10 @@ def test_dispute_after_the_window_is_refused(client, contoso_admin, rejected):
 
 def test_dispute_of_a_non_rejected_claim_stores_no_poe(client, contoso_admin, submitted):
     login(client, contoso_admin)
-    response = client.post(go(submitted, "dispute"), {"justification": "x", "poe": [upload("a.pdf", pdf_bytes())]})
+    response = client.post(
+        go(submitted, "dispute"),
+        {"version": submitted.version, "justification": "x", "poe": [upload("a.pdf", pdf_bytes())]},
+    )
     assert response.status_code == 200
     assert submitted.poe_files.count() == 1
 
@@ -192,7 +202,7 @@ def test_dispute_of_a_non_rejected_claim_stores_no_poe(client, contoso_admin, su
 
 def test_end_needs_a_reason(client, contoso_admin, approved):
     login(client, contoso_admin)
-    response = client.post(go(approved, "end"), {"message": "", "confirm": "on"})
+    response = client.post(go(approved, "end"), {"version": approved.version, "message": "", "confirm": "on"})
     assert response.status_code == 200
     assert response.context["end_form"].errors["message"]
     approved.refresh_from_db()
@@ -201,7 +211,10 @@ def test_end_needs_a_reason(client, contoso_admin, approved):
 
 def test_end(client, contoso_admin, approved):
     login(client, contoso_admin)
-    response = client.post(go(approved, "end"), {"message": "Customer moved to another partner.", "confirm": "on"})
+    response = client.post(
+        go(approved, "end"),
+        {"version": approved.version, "message": "Customer moved to another partner.", "confirm": "on"},
+    )
     assert response.status_code == 302
     approved.refresh_from_db()
     assert approved.status == Status.ENDED
@@ -214,14 +227,21 @@ def test_end(client, contoso_admin, approved):
 
 def test_add_poe_to_an_approved_association(client, contoso_admin, approved):
     login(client, contoso_admin)
-    response = client.post(go(approved, "poe_add"), {"poe": [upload("defence.pdf", pdf_bytes())]})
+    response = client.post(
+        go(approved, "poe_add"), {"version": approved.version, "poe": [upload("defence.pdf", pdf_bytes())]}
+    )
     assert response.status_code == 302
     assert list(approved.poe_files.order_by("id").values_list("original_name", flat=True)) == ["poe.pdf", "defence.pdf"]
 
 
 def test_add_poe_needs_a_file(client, contoso_admin, submitted):
     login(client, contoso_admin)
-    response = client.post(go(submitted, "poe_add"), {})
+    response = client.post(
+        go(submitted, "poe_add"),
+        {
+            "version": submitted.version,
+        },
+    )
     assert response.status_code == 200
     assert response.context["poe_form"].errors["poe"]
 

@@ -2,6 +2,7 @@
 actions the state and role allow, and nothing of another partner."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -139,7 +140,9 @@ def test_competing_notice_without_the_competitor(
         products=[dynamics_sales],
         customer_contact_name="Fabrikam Secret Contact",
     )
-    poe_attach(claim=theirs, user=fabrikam_admin, name="fab.pdf", content=pdf_bytes(), content_type="application/pdf")
+    poe_attach(
+        claim=theirs, user=fabrikam_admin, name="fab.pdf", file=ContentFile(pdf_bytes()), content_type="application/pdf"
+    )
     claim_submit(claim=theirs, user=fabrikam_admin)
     login(client, contoso_admin)
     html = client.get(url(draft)).content.decode()

@@ -2,6 +2,7 @@
 sandbox CSP, RFC 6266 file names that never carry CR/LF, previews only for PDF/PNG/JPEG."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from claims.models import PoeFile
@@ -72,12 +73,16 @@ def test_preview_is_inline_for_pdf_and_images(client, contoso_admin, poe, draft)
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"].startswith("sandbox")
-    image = poe_attach(claim=draft, user=contoso_admin, name="shot.png", content=png_bytes(), content_type="image/png")
+    image = poe_attach(
+        claim=draft, user=contoso_admin, name="shot.png", file=ContentFile(png_bytes()), content_type="image/png"
+    )
     assert client.get(preview(image)).status_code == 200
 
 
 def test_no_preview_for_other_types(client, contoso_admin, draft):
-    text = poe_attach(claim=draft, user=contoso_admin, name="notes.txt", content=b"notes", content_type="text/plain")
+    text = poe_attach(
+        claim=draft, user=contoso_admin, name="notes.txt", file=ContentFile(b"notes"), content_type="text/plain"
+    )
     login(client, contoso_admin)
     assert client.get(preview(text)).status_code == 404
     response = client.get(download(text))
@@ -90,7 +95,7 @@ def test_stored_name_with_crlf_never_reaches_the_header(client, contoso_admin, d
         claim=draft,
         user=contoso_admin,
         name="a\r\nSet-Cookie: x=1\r\n.pdf",
-        content=b"%PDF-1.4",
+        file=ContentFile(b"%PDF-1.4"),
         content_type="application/pdf",
     )
     login(client, contoso_admin)
@@ -103,7 +108,11 @@ def test_stored_name_with_crlf_never_reaches_the_header(client, contoso_admin, d
 
 def test_non_ascii_name_uses_rfc6266_encoding(client, contoso_admin, draft):
     poe = poe_attach(
-        claim=draft, user=contoso_admin, name="Bekräftelse å.pdf", content=b"%PDF-1.4", content_type="application/pdf"
+        claim=draft,
+        user=contoso_admin,
+        name="Bekräftelse å.pdf",
+        file=ContentFile(b"%PDF-1.4"),
+        content_type="application/pdf",
     )
     login(client, contoso_admin)
     header = client.get(download(poe))["Content-Disposition"]

@@ -153,7 +153,7 @@ def test_submit_button_with_errors_shows_the_form(client, contoso_admin, draft):
     draft.customer_domain = "wrong.example"
     draft.save()
     login(client, contoso_admin)
-    response = client.post(reverse("claims:submit", args=[draft.pk]))
+    response = client.post(reverse("claims:submit", args=[draft.pk]), {"version": draft.version})
     assert response.status_code == 200
     assert [i.code for i in response.context["form"]["customer_domain"].issues] == ["domain_tenant_mismatch"]
     assert 'value="wrong.example"' in response.content.decode()

@@ -8,7 +8,7 @@ from claims.models import Claim
 from claims.services import claim_approve, claim_reject, claim_request_info, claim_start_review
 from claims.states import Status
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
-from tests.helpers import claim_form_data, login
+from tests.helpers import claim_form_data, current_version, login
 
 
 def timeline(client, claim):
@@ -68,12 +68,18 @@ def test_rejected_disputed_then_approved_ended_and_reclaimed(client, contoso_adm
     assert client.post(reverse("claims:submit", args=[draft.pk]), {"version": draft.version}).status_code == 302
     claim_start_review(claim=draft, user=reviewer1)
     claim_reject(claim=draft, user=reviewer1, reason="insufficient_poe", message="Unsigned.")
-    response = client.post(reverse("claims:dispute", args=[draft.pk]), {"justification": "Signed on page 2."})
+    response = client.post(
+        reverse("claims:dispute", args=[draft.pk]),
+        {"version": current_version(draft), "justification": "Signed on page 2."},
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Status.DISPUTED
     claim_approve(claim=draft, user=reviewer1)
-    response = client.post(reverse("claims:end", args=[draft.pk]), {"message": "Project finished.", "confirm": "on"})
+    response = client.post(
+        reverse("claims:end", args=[draft.pk]),
+        {"version": current_version(draft), "message": "Project finished.", "confirm": "on"},
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Status.ENDED

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims.models import Claim, PoeFile
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
-from tests.helpers import claim_form_data, login
+from tests.helpers import claim_form_data, current_version, login
 
 
 def test_refused_upload_keeps_the_rest_of_the_form(client, contoso_admin, contoso_mpn, subscription, dynamics_sales):
@@ -40,7 +40,9 @@ def test_too_many_files_through_the_form(settings, client, contoso_admin, draft)
     settings.POE_MAX_FILES_PER_CLAIM = 2  # the draft has one
     login(client, contoso_admin)
     files = [upload("a.pdf", pdf_bytes()), upload("b.pdf", pdf_bytes())]
-    response = client.post(reverse("claims:poe_add", args=[draft.pk]), {"poe": files})
+    response = client.post(
+        reverse("claims:poe_add", args=[draft.pk]), {"version": current_version(draft), "poe": files}
+    )
     assert response.status_code == 200
     assert "at most 2" in str(response.context["poe_form"].errors["poe"])
     assert PoeFile.objects.filter(claim=draft).count() == 1
@@ -49,7 +51,8 @@ def test_too_many_files_through_the_form(settings, client, contoso_admin, draft)
 def test_accepted_upload_is_stored_with_sha256_and_clean_name(client, contoso_admin, draft):
     login(client, contoso_admin)
     response = client.post(
-        reverse("claims:poe_add", args=[draft.pk]), {"poe": [upload("..\\evil\u202e.png", png_bytes(), "text/html")]}
+        reverse("claims:poe_add", args=[draft.pk]),
+        {"version": current_version(draft), "poe": [upload("..\\evil\u202e.png", png_bytes(), "text/html")]},
     )
     assert response.status_code == 302
     poe = PoeFile.objects.filter(claim=draft).first()

@@ -6,6 +6,7 @@ and everything typed is kept. The rules themselves are tested in
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from claims.models import Claim
@@ -85,7 +86,9 @@ def _scenario(name, base, subscription, dynamics_sales, contoso, contoso_admin):
         return {}
     if name == "already_claimed":
         claim = ClaimFactory(mpn=base["mpn"], created_by=contoso_admin, sub=subscription, products=[dynamics_sales])
-        poe_attach(claim=claim, user=contoso_admin, name="a.pdf", content=pdf_bytes(), content_type="application/pdf")
+        poe_attach(
+            claim=claim, user=contoso_admin, name="a.pdf", file=ContentFile(pdf_bytes()), content_type="application/pdf"
+        )
         claim_submit(claim=claim, user=contoso_admin)
         return {}
     if name == "required":

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from claims import services
@@ -48,7 +49,11 @@ def another_valid_draft(mpn, partner_user, product):
     sub = SubscriptionFactory(products=[product])
     claim = ClaimFactory(mpn=mpn, created_by=partner_user, sub=sub, products=[product])
     services.poe_attach(
-        claim=claim, user=partner_user, name="poe.pdf", content=b"%PDF-1.4\n%test\n", content_type="application/pdf"
+        claim=claim,
+        user=partner_user,
+        name="poe.pdf",
+        file=ContentFile(b"%PDF-1.4\n%test\n"),
+        content_type="application/pdf",
     )
     claim.refresh_from_db()
     return claim

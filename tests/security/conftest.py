@@ -9,6 +9,7 @@ Objects are named from Contoso's side, as in the access matrix: ``own`` is Conto
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from arbitration.models import ArbitrationCase, CaseStatus
@@ -54,7 +55,7 @@ class World:
 
 def _file_claim(mpn, user, *, sub, products, submit=True, **fields) -> Claim:
     claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=products, **fields)
-    services.poe_attach(claim=claim, user=user, name="poe.pdf", content=PDF, content_type="application/pdf")
+    services.poe_attach(claim=claim, user=user, name="poe.pdf", file=ContentFile(PDF), content_type="application/pdf")
     claim.refresh_from_db()
     if submit:
         claim, _warnings = services.claim_submit(claim=claim, user=user)

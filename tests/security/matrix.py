@@ -37,6 +37,8 @@ from tests.security.conftest import ACTORS, OWNERS
 LOGIN = "login"  # 302 to the portal's login with ?next=
 ADMIN_LOGIN = "admin-login"  # 302 to the admin's login with ?next=
 OK_POST = frozenset({200, 302})
+# A reviewer's action posted without the version its form carries is refused as stale: 409.
+OK_STALE = frozenset({200, 302, 409})
 
 # What each actor is.
 ACTOR_PROFILE = {
@@ -195,21 +197,21 @@ ROUTES = {
     "review:export": Route("export", "get", (), reviewer()),
     "review:dashboard": Route("page", "get", (), reviewer()),
     "review:claim": Route("page", "get", CLAIM_OBJECTS, reviewer()),
-    "review:assign": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_POST), body={"to_me": "1"}),
-    "review:start": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_POST), body={}),
-    "review:request_info": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_POST), body={"message": ""}),
-    "review:approve": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_POST), body={}),
-    "review:reject": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_POST), body={}),
-    "review:revert": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_POST, lead_only=True), body={}),
+    "review:assign": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_STALE), body={"to_me": "1"}),
+    "review:start": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_STALE), body={}),
+    "review:request_info": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_STALE), body={"message": ""}),
+    "review:approve": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_STALE), body={}),
+    "review:reject": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_STALE), body={}),
+    "review:revert": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_STALE, lead_only=True), body={}),
     "review:comment": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_POST), body={"body": ""}),
     "review:poe_preview": Route("fragment", "get", POE_OBJECTS, reviewer(), htmx=True),
     # arbitration: reviewers and leads (partners never see a case)
     "arbitration:list": Route("page", "get", (), reviewer(), htmx=True),
     "arbitration:case": Route("page", "get", ("own", "missing"), reviewer()),
-    "arbitration:assign": Route("action", "post", ("own", "missing"), reviewer(ok=OK_POST), body={"to_me": "1"}),
-    "arbitration:request_info": Route("action", "post", ("own", "missing"), reviewer(ok=OK_POST), body={}),
-    "arbitration:award": Route("action", "post", ("own", "missing"), reviewer(ok=OK_POST), body={}),
-    "arbitration:reopen": Route("action", "post", ("own", "missing"), reviewer(ok=OK_POST, lead_only=True), body={}),
+    "arbitration:assign": Route("action", "post", ("own", "missing"), reviewer(ok=OK_STALE), body={"to_me": "1"}),
+    "arbitration:request_info": Route("action", "post", ("own", "missing"), reviewer(ok=OK_STALE), body={}),
+    "arbitration:award": Route("action", "post", ("own", "missing"), reviewer(ok=OK_STALE), body={}),
+    "arbitration:reopen": Route("action", "post", ("own", "missing"), reviewer(ok=OK_STALE, lead_only=True), body={}),
     # (the case, a claim, its PoE): Litware's claim is not in the case, crossed = Fabrikam's PoE under Contoso's id
     "arbitration:poe_preview": Route(
         "fragment", "get", POE_OBJECTS, reviewer(found=lambda obj: obj in ("own", "competitor")), htmx=True
@@ -220,6 +222,7 @@ ROUTES = {
     # notifications: everyone signed in, each their own
     "notifications:list": Route("page", "get", (), signed_in(), htmx=True),
     "notifications:read": Route("action", "post", CLAIM_OBJECTS, recipient(), body={}),
+    "notifications:open": Route("page", "get", CLAIM_OBJECTS, recipient()),
     "notifications:read_all": Route("action", "post", (), signed_in(302), body={}),
     "notifications:recheck_claim": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=302), body={}),
 }
@@ -372,6 +375,7 @@ def _objects_urls(world) -> dict:
         "arbitration:award": case,
         "arbitration:reopen": case,
         "notifications:read": notification,
+        "notifications:open": notification,
         "_default": claim,
     }
 

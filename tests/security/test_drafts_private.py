@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from claims import services
+from review.dashboard import dashboard
 from tests.helpers import login
 
 
@@ -54,3 +55,21 @@ def test_a_discarded_draft_is_in_no_queue_or_export(client, discarded, reviewer1
 def test_its_partner_still_reads_it(client, discarded, contoso_admin):
     login(client, contoso_admin)
     assert client.get(reverse("claims:detail", args=[discarded.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_discarded_draft_is_in_no_count(client, draft, contoso_admin, reviewer1):
+    """The dashboard's figures and the queue's page are the same before and after a partner
+    discards a draft: it was never Microsoft's to count."""
+    login(client, reviewer1)
+
+    def figures():
+        board = dashboard()
+        keys = ("open_total", "overdue_total", "cases_open", "decisions_total", "by_status", "ages")
+        page = client.get(reverse("review:dashboard")).content.decode()
+        return tuple(board[k] for k in keys), draft.reference in page
+
+    before = figures()
+    services.claim_withdraw(claim=draft, user=contoso_admin, reason="Filed by mistake.")
+    assert figures() == before
+    assert before[1] is False

@@ -1,6 +1,7 @@
 """Faults: the database unreachable (a real process pointed at a closed port), a PoE write
 that dies half-way, and Redis down while partners submit and reviewers decide."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -12,15 +13,18 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.move import file_move_safe
 from django.urls import reverse
 
 from claims.models import Claim, PoeFile
+from claims.services import poe_attach_many
 from claims.states import Status
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import pdf_bytes, upload
+from claims.uploads import CheckedUpload
 from cpor_portal.celery import app as celery_app
 from notifications.models import EmailState, Notification
-from tests.helpers import claim_form_data, login
+from tests.helpers import claim_form_data, current_version, login
 from tests.security.conftest import stored_files
 from tests.security.scan import problems
 
@@ -148,6 +152,26 @@ def _chunks_that_break(self, chunk_size=None):
     raise Disconnected("the connection went away mid-write")
 
 
+REAL_MOVE = file_move_safe
+
+
+def _moves_that_break(on_call: int):
+    """A stand-in for the move of an upload's temporary file into the PoE storage (uploads stream
+    to temporary files): call ``on_call`` copies the first bytes, as a copy to another
+    filesystem would, then fails; the others move the file."""
+    calls = {"n": 0}
+
+    def move(old, new, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == on_call:
+            with open(old, "rb") as source, open(new, "wb") as target:
+                target.write(source.read(16))
+            raise Disconnected("the connection went away mid-write")
+        return REAL_MOVE(old, new, *args, **kwargs)
+
+    return calls, mock.patch("django.core.files.storage.filesystem.file_move_safe", move)
+
+
 @pytest.mark.parametrize("action", ["save", "submit"])
 def test_a_poe_write_that_dies_half_way_leaves_nothing(
     poe_dir, client, contoso_admin, contoso_mpn, dynamics_sales, action, quiet_request_log
@@ -156,16 +180,8 @@ def test_a_poe_write_that_dies_half_way_leaves_nothing(
     client.raise_request_exception = False
     data = claim_form_data(SubscriptionFactory(products=[dynamics_sales]), contoso_mpn, dynamics_sales, action=action)
     data["poe"] = [upload("first.pdf", pdf_bytes()), upload("second.pdf", pdf_bytes() + b"%second\n")]
-    calls = {"n": 0}
-    real_chunks = ContentFile.chunks
-
-    def second_write_breaks(self, chunk_size=None):
-        calls["n"] += 1
-        if calls["n"] == 2:  # the first file is stored whole, the second dies half-way
-            return _chunks_that_break(self, chunk_size)
-        return real_chunks(self, chunk_size)
-
-    with mock.patch.object(ContentFile, "chunks", second_write_breaks):
+    calls, second_write_breaks = _moves_that_break(2)  # the first file is stored whole, the second dies half-way
+    with second_write_breaks:
         response = client.post(reverse("claims:new"), data)
     assert calls["n"] == 2
     assert response.status_code == 500
@@ -182,9 +198,46 @@ def test_a_poe_write_that_dies_on_an_existing_claim_leaves_nothing(
     client.raise_request_exception = False
     before_files, version = stored_files(poe_dir), draft.version
     assert len(before_files) == 1  # the draft's own PoE: the check looks where files really go
-    with mock.patch.object(ContentFile, "chunks", _chunks_that_break):
-        response = client.post(reverse("claims:poe_add", args=[draft.pk]), {"poe": [upload("more.pdf", pdf_bytes())]})
+    calls, write_breaks = _moves_that_break(1)
+    with write_breaks:
+        response = client.post(
+            reverse("claims:poe_add", args=[draft.pk]),
+            {"version": current_version(draft), "poe": [upload("more.pdf", pdf_bytes())]},
+        )
+    assert calls["n"] == 1
     assert response.status_code == 500
+    assert PoeFile.objects.filter(claim=draft).count() == 1
+    assert stored_files(poe_dir) == before_files
+    draft.refresh_from_db()
+    assert draft.version == version
+
+
+def test_a_batch_whose_third_write_dies_stores_none_of_its_files(poe_dir, contoso_admin, draft):
+    """The use case itself (files given as in-memory content, written in chunks): the two
+    files written before the failure are deleted again, and no row is left."""
+    before_files, version = stored_files(poe_dir), draft.version
+    uploads = []
+    for i in range(3):
+        content = pdf_bytes() + b"%%%d\n" % i
+        checked = CheckedUpload(
+            name=f"p{i}.pdf",
+            file=ContentFile(content),
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            kind="pdf",
+            content_type="application/pdf",
+        )
+        uploads.append(checked)
+    calls = {"n": 0}
+    real_chunks = ContentFile.chunks
+
+    def third_write_breaks(self, chunk_size=None):
+        calls["n"] += 1
+        return _chunks_that_break(self, chunk_size) if calls["n"] == 3 else real_chunks(self, chunk_size)
+
+    with mock.patch.object(ContentFile, "chunks", third_write_breaks), pytest.raises(Disconnected):
+        poe_attach_many(claim=draft, user=contoso_admin, uploads=uploads)
+    assert calls["n"] == 3
     assert PoeFile.objects.filter(claim=draft).count() == 1
     assert stored_files(poe_dir) == before_files
     draft.refresh_from_db()

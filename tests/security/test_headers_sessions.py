@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.helpers import login
+from tests.helpers import current_version, login
 from tests.security.conftest import client_for, tally
 from tests.security.matrix import admin_cases, portal_cases
 from tests.security.scan import problems
@@ -296,7 +296,9 @@ def test_an_expired_session_is_sent_to_login(client, contoso_admin, draft):
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={url}"
     # a form posted with the expired session does not act either
-    response = client.post(reverse("claims:withdraw", args=[draft.pk]), {"confirm": "on"})
+    response = client.post(
+        reverse("claims:withdraw", args=[draft.pk]), {"version": current_version(draft), "confirm": "on"}
+    )
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     draft.refresh_from_db()
     assert draft.status == "editing"

@@ -4,11 +4,14 @@ within the 64-bit id range. Characters Python's ``str.isdigit`` accepts but ``in
 database integer are a form error, an ignored parameter or a 404 — never a 500."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from arbitration.tests.helpers import htmx
 from claims.states import Status
+from directory.models import TenantDomain
 from lib.params import MAX_ID, parse_id, parse_int
+from partners.models import Membership, Mpn
 from tests.helpers import login
 
 # What isdigit() says yes to and int() refuses, digits int() reads but we do not, and numbers
@@ -105,3 +108,42 @@ def test_admin_search_with_hostile_numbers(client, superuser, draft, value):
     for name in ("claims_claim", "claims_poefile", "claims_comment", "audit_auditevent", "notifications_notification"):
         response = client.get(reverse(f"admin:{name}_changelist"), {"q": value})
         assert response.status_code < 500, name
+
+
+# Found by the parameter fuzzer (tests/security/test_fuzz.py): the id of a related row posted
+# to an admin form went to a query as typed — "ж" or "1.0" raised in the autocomplete select
+# that draws the refused form again, 2^63 overflowed SQLite in a many-to-many "pk__in". The
+# admin's related fields are lib.forms' strict fields now (lib.admin.StrictIdsAdminMixin).
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", (*HOSTILE_NUMBERS, "ж", "1.0", "2:²", str(MAX_ID)))
+def test_admin_related_fields_with_hostile_ids(client, superuser, contoso, contoso_viewer, subscription, value):
+    login(client, superuser)
+    posts = [
+        ("admin:partners_membership_add", [], {"user": value, "partner": value, "role": "incentives_user"}),
+        ("admin:partners_mpn_add", [], {"partner": value, "number": "9000001", "location": "Oslo"}),
+        ("admin:directory_tenantdomain_add", [], {"tenant": value, "domain": "fuzz.example"}),
+        ("admin:auth_group_add", [], {"name": "fuzz", "permissions": [value]}),
+        ("admin:directory_subscription_change", [subscription.pk], {"tenant": value, "products": [value]}),
+        (
+            "admin:accounts_user_change",
+            [contoso_viewer.pk],
+            {
+                "username": contoso_viewer.username,
+                "groups": [value],
+                "user_permissions": [value],
+                "membership-TOTAL_FORMS": "1",
+                "membership-INITIAL_FORMS": "0",
+                "membership-0-partner": value,
+                "membership-0-role": "incentives_user",
+            },
+        ),
+    ]
+
+    def rows():
+        return [model.objects.count() for model in (Membership, Mpn, TenantDomain, Group)]
+
+    before = rows()
+    for name, args, data in posts:
+        response = client.post(reverse(name, args=args), data)
+        assert response.status_code < 500, (name, value)
+    assert rows() == before  # nothing was saved with a malformed id

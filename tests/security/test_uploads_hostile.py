@@ -14,7 +14,7 @@ from django.urls import reverse
 from claims.models import Claim, PoeFile
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import office_bytes, pdf_bytes, upload
-from tests.helpers import claim_form_data, login
+from tests.helpers import claim_form_data, current_version, login
 from tests.security.conftest import stored_files, tally
 from tests.security.scan import problems
 
@@ -107,7 +107,9 @@ def test_a_hundred_files_at_once_get_a_friendly_400(poe_dir, partner, draft, new
 def test_just_over_the_per_claim_limit_is_a_form_error_not_a_400(partner, draft, settings):
     settings.POE_MAX_FILES_PER_CLAIM = 20
     files = [upload(f"p{i}.pdf", pdf_bytes()) for i in range(20)]  # the draft already has one
-    response = partner.post(reverse("claims:poe_add", args=[draft.pk]), {"poe": files})
+    response = partner.post(
+        reverse("claims:poe_add", args=[draft.pk]), {"version": current_version(draft), "poe": files}
+    )
     assert response.status_code == 200
     assert "at most 20" in str(response.context["poe_form"].errors["poe"])
     assert PoeFile.objects.filter(claim=draft).count() == 1
@@ -156,7 +158,7 @@ CRLF_NAMES = [
 
 @pytest.mark.parametrize(("param", "stem"), CRLF_NAMES, ids=["crlf-ext", "crlf-utf8", "quotes", "percent"])
 def test_crlf_in_a_file_name_never_reaches_a_header(partner, draft, param, stem):
-    body = _multipart(param, pdf_bytes())
+    body = _multipart(param, pdf_bytes(), {"version": current_version(draft)})
     response = partner.post(
         reverse("claims:poe_add", args=[draft.pk]), body, content_type=f"multipart/form-data; boundary={BOUNDARY}"
     )
@@ -195,7 +197,9 @@ def test_disposition_parser_is_strict():
 
 def test_the_400_page_keeps_the_signed_in_layout(partner, draft, quiet_request_log):
     files = [upload(f"p{i}.pdf", pdf_bytes()) for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
-    response = partner.post(reverse("claims:poe_add", args=[draft.pk]), {"poe": files})
+    response = partner.post(
+        reverse("claims:poe_add", args=[draft.pk]), {"version": current_version(draft), "poe": files}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Sign out" in html and "My claims" in html  # still signed in, with the navigation

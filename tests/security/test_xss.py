@@ -18,7 +18,7 @@ from claims.states import Status
 from claims.tests.factories import SubscriptionFactory
 from claims.tests.test_uploads import pdf_bytes, png_bytes, upload
 from notifications.sending import send_pending
-from tests.helpers import login
+from tests.helpers import current_version, login
 from tests.security.conftest import htmx, tally
 from tests.security.scan import evaluated_template_syntax, problems
 
@@ -176,7 +176,10 @@ def hostile(
     _ok(
         partner.post(
             reverse("claims:resubmit", args=[claim_a.pk]),
-            {"message": planted.long("partner answer (resubmit)"), "version": _version(claim_a)},
+            {
+                "message": planted.long("partner answer (resubmit)"),
+                "version": _version(claim_a),
+            },
         ),
         "resubmit",
     )
@@ -184,7 +187,10 @@ def hostile(
     _ok(
         partner.post(
             reverse("claims:dispute", args=[claim_a.pk]),
-            {"justification": planted.long("dispute justification"), "version": _version(claim_a)},
+            {
+                "justification": planted.long("dispute justification"),
+                "version": _version(claim_a),
+            },
         ),
         "dispute",
     )
@@ -194,7 +200,11 @@ def hostile(
     _ok(
         partner.post(
             reverse("claims:end", args=[claim_a.pk]),
-            {"message": planted.long("end message"), "confirm": "on", "version": _version(claim_a)},
+            {
+                "message": planted.long("end message"),
+                "confirm": "on",
+                "version": _version(claim_a),
+            },
         ),
         "end",
     )
@@ -223,7 +233,7 @@ def hostile(
     _ok(
         partner.post(
             reverse("claims:withdraw", args=[claim_w.pk]),
-            {"reason": planted.long("withdraw reason")[:2000], "confirm": "on"},
+            {"version": current_version(claim_w), "reason": planted.long("withdraw reason")[:2000], "confirm": "on"},
         ),
         "withdraw",
     )
@@ -258,7 +268,10 @@ def hostile(
         _ok(
             client_.post(
                 reverse("claims:resubmit", args=[claim.pk]),
-                {"message": planted.long("partner answer to the case"), "version": _version(claim)},
+                {
+                    "message": planted.long("partner answer to the case"),
+                    "version": _version(claim),
+                },
             ),
             "case answer",
         )
@@ -395,7 +408,7 @@ def test_fragments_answering_a_post_are_escaped(hostile):
         # refused forms come back as typed: the typed text must be escaped there too
         review.post(reverse("review:reject", args=[c.pk]), {"message": body, "version": "1"}, **htmx()),
         review.post(reverse("review:request_info", args=[c.pk]), {"message": body}),
-        partner.post(reverse("claims:withdraw", args=[c.pk]), {"reason": body}),
+        partner.post(reverse("claims:withdraw", args=[c.pk]), {"version": current_version(c), "reason": body}),
         partner.post(reverse("claims:comment", args=[c.pk]), {"body": body + "x" * 10_001}),
     ]
     for response in responses:
