@@ -1,5 +1,7 @@
 """Users in the admin: Django's user admin plus the portal language and the partner company."""
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -7,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from lib.admin import StrictIdsAdminMixin
+from lib.admin import StrictAdminMixin, StrictIdsAdminMixin
 from partners.models import Membership
 
 
@@ -23,7 +25,7 @@ class MembershipInline(StrictIdsAdminMixin, admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(StrictIdsAdminMixin, DjangoUserAdmin):
+class UserAdmin(StrictAdminMixin, DjangoUserAdmin):
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Portal"), {"fields": ("language",)}))
     add_fieldsets = (
         (
@@ -45,10 +47,21 @@ class UserAdmin(StrictIdsAdminMixin, DjangoUserAdmin):
         return membership.partner if membership else None
 
 
-# Django's group admin, with its permissions read the strict way.
+# Django's group admin, with its permissions and filters read the strict way.
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(StrictIdsAdminMixin, DjangoGroupAdmin):
+class GroupAdmin(StrictAdminMixin, DjangoGroupAdmin):
     pass
+
+
+# django-axes' sign-in logs, with their filters and date hierarchy (attempt_time) read the strict way.
+for _model, _model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):  # AXES_ENABLE_ADMIN
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(_model_admin.__name__, (StrictAdminMixin, _model_admin), {}))

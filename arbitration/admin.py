@@ -17,7 +17,7 @@ from claims.models import Activity
 from claims.references import claim_admin_link
 from directory.admin import parse_uuid
 from directory.models import CustomerTenant
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin, StrictAdminMixin
 
 _CASE_REFERENCE = re.compile(r"(?:ARB-?)?0*([0-9]{1,18})", re.IGNORECASE)
 
@@ -74,7 +74,7 @@ class CaseClaimInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(ArbitrationCase)
-class ArbitrationCaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ArbitrationCaseAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "association_key",

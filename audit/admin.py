@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from claims.models import EndReason, InfoRequestReason, RejectionReason
 from claims.references import claim_admin_link, claim_id_from_term
 from claims.states import Status
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin, StrictAdminMixin
 
 # Labels of the codes an event stores: statuses (a claim's or a case's) and reasons.
 STATUS_LABELS = {**dict(CaseStatus.choices), **dict(Status.choices)}
@@ -66,7 +66,7 @@ class ActorKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # Labels, not codes ("Claim rejected", "Under review → Rejected"); the codes are on the event's page.
     list_display = (
         "created_at",

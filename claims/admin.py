@@ -25,7 +25,7 @@ from claims.models import Claim, Comment, PoeFile
 from claims.references import claim_admin_link, claim_id_from_term
 from directory.admin import parse_uuid, tenant_ids_for_domain
 from directory.models import CustomerTenant, Subscription
-from lib.admin import NoDeleteAdminMixin, ReadOnlyAdminMixin
+from lib.admin import NoDeleteAdminMixin, ReadOnlyAdminMixin, StrictAdminMixin
 from lib.params import parse_id
 from partners.models import Mpn
 
@@ -52,7 +52,7 @@ class CommentInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class ClaimAdmin(StrictAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
     # The only fields an operator may correct. Everything else is decided by the services.
     editable_fields = (
         "customer_contact_name",
@@ -234,7 +234,7 @@ class ClaimAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PoeFile)
-class PoeFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PoeFileAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # Never the file itself (no URL exists, and downloads go through the access-checked view).
     fields = ("claim_reference", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
     readonly_fields = fields
@@ -261,7 +261,7 @@ class PoeFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CommentAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ("claim_reference", "author", "kind", "internal", "code", "data", "body", "created_at")
     readonly_fields = fields
     # Not __str__: it names the claim, which would cost a query per row.

@@ -22,7 +22,7 @@ from arbitration.models import ArbitrationCase
 from claims.models import Claim
 from claims.states import Status
 from directory.models import CustomerTenant, Product, Subscription, TenantDomain
-from lib.admin import DeleteUnusedOnlyAdminMixin, StrictIdsAdminMixin
+from lib.admin import DeleteUnusedOnlyAdminMixin, StrictAdminMixin
 
 GUID_FRAGMENT = re.compile(r"[0-9a-f]{4,32}")
 
@@ -67,7 +67,7 @@ def tenant_ids_for_domain(term: str, *, limit: int = 100) -> list[int]:
 
 
 @admin.register(Product)
-class ProductAdmin(DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
+class ProductAdmin(StrictAdminMixin, DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "solution_area", "is_dynamics", "is_active")
     list_filter = ("solution_area", "is_dynamics", "is_active")
     search_fields = ("name", "code")
@@ -87,7 +87,7 @@ class TenantDomainInline(admin.TabularInline):
 
 
 @admin.register(CustomerTenant)
-class CustomerTenantAdmin(DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
+class CustomerTenantAdmin(StrictAdminMixin, DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "tenant_id")
     search_fields = ("name",)
     search_help_text = _("Customer name, tenant ID (or a part of it), or the start of one of its domains.")
@@ -118,7 +118,7 @@ class CustomerTenantAdmin(DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TenantDomain)
-class TenantDomainAdmin(StrictIdsAdminMixin, admin.ModelAdmin):
+class TenantDomainAdmin(StrictAdminMixin, admin.ModelAdmin):
     list_display = ("domain", "tenant", "is_initial")
     list_select_related = ("tenant",)
     list_filter = ("is_initial",)
@@ -131,7 +131,7 @@ class TenantDomainAdmin(StrictIdsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(StrictIdsAdminMixin, DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
+class SubscriptionAdmin(StrictAdminMixin, DeleteUnusedOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("subscription_id", "tenant", "channel", "status", "provisioned", "provisioned_at", "updated_at")
     list_select_related = ("tenant",)
     list_filter = ("status", "channel", "provisioned")

@@ -43,17 +43,25 @@ class IdChoiceField(forms.ModelChoiceField):
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        if isinstance(value, (list, tuple)):  # before prepare_value, which drops what is no id
+            self._check_ids(value)
+        return super().clean(value)
+
     def _check_values(self, value):
+        self._check_ids(value)
+        return super()._check_values(value)
+
+    def _check_ids(self, value):
         if _by_integer_key(self):
             for pk in value:
-                if not _is_id(pk):
+                if not hasattr(pk, "_meta") and not _is_id(pk):
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     )
-        return super()._check_values(value)
 
     def prepare_value(self, value):
         value = super().prepare_value(value)
         if isinstance(value, (list, tuple)) and _by_integer_key(self):
-            return [v for v in value if v in self.empty_values or _is_id(v)]
+            return [v for v in value if _is_id(v)]  # not drawn (and so not looked up) as chosen rows
         return value

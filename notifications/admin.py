@@ -11,12 +11,12 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from claims.references import claim_admin_link, claim_id_from_term
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin, StrictAdminMixin
 from notifications.models import EmailState, JobRun, Notification, SweepMark
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "kind_label",
         "recipient",
@@ -99,7 +99,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class JobRunAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "last_success_at", "last_duration_ms")
     fields = ("name", "last_success_at", "last_duration_ms", "last_result")
     readonly_fields = fields
@@ -107,7 +107,7 @@ class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SweepMark)
-class SweepMarkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SweepMarkAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Once-only events of the periodic jobs (a dispute window announced, a draft seen waiting
     for its subscription). Deleting one would let the job do it again."""
 

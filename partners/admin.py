@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from lib.admin import StrictIdsAdminMixin
+from lib.admin import StrictAdminMixin, StrictIdsAdminMixin
 from partners.models import Membership, Mpn, Partner
 
 
@@ -25,7 +25,7 @@ class MembershipInline(StrictIdsAdminMixin, admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(StrictAdminMixin, admin.ModelAdmin):
     list_display = ("name", "created_at")
     search_fields = ("name",)
     readonly_fields = ("created_at",)
@@ -33,7 +33,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mpn)
-class MpnAdmin(StrictIdsAdminMixin, admin.ModelAdmin):
+class MpnAdmin(StrictAdminMixin, admin.ModelAdmin):
     list_display = ("number", "partner", "location", "partner_type", "incentive_enrolled", "is_active")
     list_select_related = ("partner",)
     list_filter = ("incentive_enrolled", "partner_type", "is_active")
@@ -42,7 +42,7 @@ class MpnAdmin(StrictIdsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(StrictIdsAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(StrictAdminMixin, admin.ModelAdmin):
     list_display = ("user", "partner", "role", "created_at")
     list_select_related = ("user", "partner")
     list_filter = ("role",)
