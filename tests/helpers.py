@@ -1,6 +1,8 @@
 """Helpers for tests (not fixtures): import them, ``from tests.helpers import login``."""
 
 import os
+import time
+import urllib.request
 
 import pytest
 
@@ -49,3 +51,19 @@ def current_version(claim) -> int:
     """The claim's version as stored now: what a freshly loaded page's forms carry (every
     partner write form posts it; a form without one is refused as stale)."""
     return Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
+
+
+def wait_until_healthy(process, port: int, log, *, seconds: float = 30, pause: float = 0.2) -> None:
+    """Wait for a server started by a test (``process``, a ``Popen``) to answer ``/healthz`` on
+    ``port``; fail with its log if it exits first or does not answer in ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        assert process.poll() is None, f"gunicorn exited:\n{log.read_text() if log.exists() else ''}"
+        assert time.monotonic() < deadline, f"gunicorn did not answer /healthz within {seconds:g} s"
+        time.sleep(pause)

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.helpers import wait_until_healthy
 from tests.load.simulate import Browser, LoadError, PartnerPlan, PartnerUser, ReviewerUser, Stats, percentile
 
 pytestmark = pytest.mark.services
@@ -169,17 +169,7 @@ def load_server(postgres_required, tmp_path):
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:  # noqa: S310
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None, f"gunicorn exited:\n{log.read_text() if log.exists() else ''}"
-            assert time.monotonic() < deadline, "gunicorn did not answer /healthz within 30 s"
-            time.sleep(0.3)
+        wait_until_healthy(server, port, log, pause=0.3)
         yield {
             "port": port,
             "url": url,

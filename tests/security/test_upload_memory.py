@@ -16,13 +16,14 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
+from tests.helpers import wait_until_healthy
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
@@ -225,17 +226,7 @@ def server(tmp_path):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:  # noqa: S310
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None, f"gunicorn exited:\n{log.read_text() if log.exists() else ''}"
-            assert time.monotonic() < deadline, "gunicorn did not answer /healthz within 30 s"
-            time.sleep(0.2)
+        wait_until_healthy(process, port, log, pause=0.2)
         yield {
             "port": port,
             "worker": _worker_pid(process.pid),
