@@ -53,7 +53,16 @@ class CaseClaimInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseClaim
     verbose_name = _("competing claim")
     verbose_name_plural = _("competing claims")
-    fields = ("claim_reference", "partner", "claim_status", "is_incumbent", "joined_at")
+    fields = (
+        "claim_reference",
+        "partner",
+        "claim_status",
+        "is_incumbent",
+        "joined_at",
+        "info_requested_at",
+        "info_due_at",
+        "info_answered_at",
+    )
     readonly_fields = fields
     extra = 0
 

@@ -134,11 +134,14 @@ class AwardForm(ClaimsForm):
         ),
         error_messages={"required": AWARD_REASON_REQUIRED},
     )
+    # Shown only while a party still owes an answer (``waiting``): the award then needs it.
+    despite_waiting = forms.BooleanField(label=_("Decide now, without waiting for these answers"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.columns = [c for c in self.all_columns if c.awardable]
         self.fields["winner"].choices = [(c.claim.pk, c.claim.reference) for c in self.columns]
+        self.waiting = [c for c in self.all_columns if c.awaits_answer]
 
 
 class ReopenForm(CaseForm):

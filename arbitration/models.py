@@ -93,12 +93,29 @@ class ArbitrationCase(NoDeleteModel):
 
 class CaseClaim(models.Model):
     """A claim's place in a case. The incumbent is the claim that owned the key when the case
-    opened; its approval stays valid until the case is decided."""
+    opened; its approval stays valid until the case is decided.
+
+    An approved incumbent asked for information cannot wait on its partner as a claim does
+    (its status stays *approved*), so the request's state is kept here: asked (when, by whom,
+    answer due when) and answered. A request is open from ``info_requested_at`` until
+    ``info_answered_at``; passing ``info_due_at`` rejects nothing, it only tells the reviewer
+    that the partner did not answer in time."""
 
     case = models.ForeignKey(ArbitrationCase, on_delete=models.PROTECT, related_name="participants")
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="case_links")
     is_incumbent = models.BooleanField(_("incumbent"), default=False)
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    info_requested_at = models.DateTimeField(_("information requested"), null=True, blank=True)
+    info_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("information requested by"),
+    )
+    info_due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    info_answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
         ordering = ["joined_at", "id"]
@@ -106,6 +123,11 @@ class CaseClaim(models.Model):
 
     def __str__(self):
         return f"{self.case} · {self.claim}"
+
+    @property
+    def info_request_open(self) -> bool:
+        """An incumbent's information request waits for its partner's answer."""
+        return self.info_requested_at is not None and self.info_answered_at is None
 
     def delete(self, *args, **kwargs):
         raise DeletionForbidden("case memberships are never deleted")

@@ -13,7 +13,7 @@ from django.db.models.functions import RowNumber
 from arbitration.filters import CaseFilter
 from arbitration.models import ArbitrationCase, CaseStatus
 from audit.models import AuditEvent
-from claims.models import Claim, Comment, PoeFile
+from claims.models import Claim, Comment, DueKind, InfoRequestReason, PoeFile
 from claims.states import AWAITING_REVIEWER, OPEN_STATUSES, Status, allowed
 from directory.models import Product
 
@@ -73,6 +73,12 @@ def case_page(*, filterset: CaseFilter, page: int = 1) -> CasePage:
 # --- one case ------------------------------------------------------------------------------
 
 
+def awaits_answer(claim: Claim, *, request_open: bool) -> bool:
+    """The claim's partner owes an answer to a request made in the case: a challenger waits in
+    *partner action required*, an approved incumbent has an open request on its case link."""
+    return allowed("resubmit", claim.status) or (request_open and allowed("case_answer", claim.status))
+
+
 def case_queryset():
     return ArbitrationCase.objects.select_related(
         "tenant", "product", "subscription", "assignee", "decided_by", "winner__partner"
@@ -90,11 +96,26 @@ class Column:
     history: list = field(default_factory=list)
     thread_total: int = 0
     history_total: int = 0
+    # An approved incumbent's information request (``CaseClaim.info_*``).
+    info_requested_at: object = None
+    info_due_at: object = None
+    info_answered_at: object = None
+
+    @property
+    def info_request_open(self) -> bool:
+        return self.info_requested_at is not None and self.info_answered_at is None
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Its partner owes an answer: the award waits for it, or is decided despite it."""
+        return awaits_answer(self.claim, request_open=self.info_request_open)
 
     @property
     def requestable(self) -> bool:
         """Can be asked for more information (waiting ones are already asked)."""
-        return self.claim.status in (*AWAITING_REVIEWER, Status.APPROVED)
+        if self.awaits_answer:
+            return False
+        return self.claim.status in AWAITING_REVIEWER or allowed("case_ask_incumbent", self.claim.status)
 
     @property
     def awardable(self) -> bool:
@@ -121,13 +142,28 @@ def case_columns(case: ArbitrationCase) -> list[Column]:
     this is the reviewer's view) and of its history. Five queries whatever the counts."""
     claims = list(
         Claim.objects.filter(case_links__case=case)
-        .annotate(link_incumbent=F("case_links__is_incumbent"), link_joined=F("case_links__joined_at"))
+        .annotate(
+            link_incumbent=F("case_links__is_incumbent"),
+            link_joined=F("case_links__joined_at"),
+            link_info_requested=F("case_links__info_requested_at"),
+            link_info_due=F("case_links__info_due_at"),
+            link_info_answered=F("case_links__info_answered_at"),
+        )
         .select_related("partner", "mpn", "tenant", "subscription", "assignee")
         .prefetch_related(Prefetch("products", queryset=Product.objects.order_by("name").only("pk", "name")))
         .order_by("-link_incumbent", "link_joined", "pk")
     )
     ids = [c.pk for c in claims]
-    columns = {c.pk: Column(claim=c, is_incumbent=c.link_incumbent) for c in claims}
+    columns = {
+        c.pk: Column(
+            claim=c,
+            is_incumbent=c.link_incumbent,
+            info_requested_at=c.link_info_requested,
+            info_due_at=c.link_info_due,
+            info_answered_at=c.link_info_answered,
+        )
+        for c in claims
+    }
     for poe in PoeFile.objects.filter(claim_id__in=ids).order_by("-uploaded_at", "-id"):
         columns[poe.claim_id].poe_files.append(poe)
     comments = Comment.objects.filter(claim_id__in=ids).select_related("author__membership__partner")
@@ -182,3 +218,42 @@ def claim_open_case(claim: Claim) -> ArbitrationCase | None:
     """The open arbitration case the claim competes in, if any."""
     link = claim.case_links.select_related("case").filter(case__status=CaseStatus.OPEN).first()
     return link.case if link else None
+
+
+@dataclass
+class IncumbentRequest:
+    """What an approved incumbent's partner is asked for in an open case (its claim page):
+    the request's reasons (labels) and message, and when the answer is due."""
+
+    due_at: object
+    requested_at: object
+    reasons: str = ""
+    body: str = ""
+    # ``claims_tags.sla_clock`` draws the partner's clock from these, as for a claim's deadline.
+    status: str = Status.APPROVED
+    due_kind: str = DueKind.PARTNER_RESPONSE
+    paused_days: None = None
+
+
+def incumbent_request(claim: Claim) -> IncumbentRequest | None:
+    """The open information request on an approved incumbent in its open case, if any: the
+    latest request comment of its thread gives reasons and message (two queries)."""
+    if not allowed("case_answer", claim.status):
+        return None
+    link = (
+        claim.case_links.filter(case__status=CaseStatus.OPEN, info_requested_at__isnull=False)
+        .filter(info_answered_at__isnull=True)
+        .first()
+    )
+    if link is None:
+        return None
+    requests = Comment.objects.filter(claim=claim, code="case_info_requested", internal=False)
+    comment = requests.order_by("-created_at", "-id").first()
+    labels = dict(InfoRequestReason.choices)
+    reasons = (comment.data or {}).get("reasons", []) if comment else []
+    return IncumbentRequest(
+        due_at=link.info_due_at,
+        requested_at=link.info_requested_at,
+        reasons="; ".join(str(labels.get(r, r)) for r in reasons),
+        body=comment.body if comment else "",
+    )

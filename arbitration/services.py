@@ -6,16 +6,25 @@ case (``arbitration.membership``, inside the claim's submission); the incumbent'
 stays valid until the award; the award approves the winner, rejects the other open claims
 with *competing claim awarded to another partner* and ends a losing incumbent, all in one
 transaction under the key's lock, so there is never a second owner (the database's
-``claim_one_owner_per_key`` constraint holds it too).
+``claim_one_owner_per_key`` constraint holds it too). The winner is told that it won, the
+others what happened to their own claim; nobody learns who the other partners are.
+
+An approved incumbent asked for information keeps its approval: the request waits on its
+``CaseClaim`` (``info_requested_at`` … ``info_answered_at``) with a five-business-day answer
+date, and no automatic rejection. While any party of the case still owes an answer (that
+request, or a challenger in *partner action required*) an award needs the reviewer's explicit
+"decide without waiting".
 """
 
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
+from arbitration.selectors import awaits_answer
 from audit.services import audit_record
-from claims.access import require_review_lead, require_reviewer
+from claims.access import require_partner_writer, require_review_lead, require_reviewer
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition
 from claims.models import Claim, DueKind, EndReason, InfoRequestReason, RejectionReason
 from claims.services import (
@@ -25,8 +34,10 @@ from claims.services import (
     claim_request_info,
     claim_start_review,
 )
-from claims.states import ACTIVE_STATUSES, DECIDING_STATUSES, OPEN_STATUSES, Status, allowed
+from claims.states import ACTIVE_STATUSES, DECIDING_STATUSES, OPEN_STATUSES, Status, allowed, status_in_sentence
 from claims.transitions import (
+    SERVICE_DAYS,
+    claim_lock,
     claim_mark_approved,
     claim_mark_ended,
     claim_mark_rejected,
@@ -37,13 +48,17 @@ from claims.transitions import (
     system_comment,
 )
 from lib import clock
+from lib.business_days import business_days_after
 from lib.locks import lock_association_key
-from notifications.services import notify_partner
+from notifications.services import notify_partner, notify_users
 
 CASE_CHANGED = _("This case changed while you were working on it. Reload to see the latest version.")
 PARTNERS_REQUIRED = _("Choose the partners to ask.")
 AWARD_REASON_REQUIRED = _("Say why this claim wins.")
 REOPEN_REASON_REQUIRED = _("Say why the case is reopened.")
+ALREADY_WAITING = _("%(ref)s is already waiting for its partner's answer; no request was sent.")
+ANSWER_REQUIRED = _("Write your answer to Microsoft's request before you send it.")
+NO_OPEN_REQUEST = _("Microsoft is not waiting for an answer on this claim any more.")
 CASE_STATUS_ERRORS = {
     CaseStatus.OPEN: _("This case has already been decided."),
     CaseStatus.DECIDED: _("Only a decided case can be reopened."),
@@ -82,12 +97,16 @@ def arbitration_award(
     reason: str,
     expected_version=None,
     expected_claim_versions=None,
+    despite_waiting: bool = False,
 ):
     """Award the key to ``winner``: approve it, reject every other open claim of the case with
     *competing claim awarded to another partner*, end a losing incumbent. One transaction,
     the case and every claim locked; a concurrent award finds the case decided. With
     ``expected_claim_versions`` ({claim pk: version} as the reviewer saw them) an award is
-    refused when a claim changed or joined the case meanwhile."""
+    refused when a claim changed or joined the case meanwhile. While a party still owes an
+    answer to a request (``awaits_answer``) the award is refused (code ``awaiting_answers``)
+    unless the reviewer decides ``despite_waiting``. The winner gets a system comment and a
+    notification saying it won; neither names another partner."""
     require_reviewer(user)
     if not (reason or "").strip():
         raise ClaimError(AWARD_REASON_REQUIRED)
@@ -98,6 +117,21 @@ def arbitration_award(
     chosen = by_pk.get(winner.pk)
     if chosen is None or not allowed("award_win", chosen.status):
         raise ClaimError(_("The winning claim must be one of the case's open claims or its incumbent."))
+    links = {link.claim_id: link for link in CaseClaim.objects.select_for_update().filter(case=case)}
+    waiting = [c for c in claims if awaits_answer(c, request_open=links[c.pk].info_request_open)]
+    if waiting and not despite_waiting:
+        refs = ", ".join(str(c) for c in waiting)
+        raise ClaimError(
+            ngettext(
+                "%(refs)s is still waiting for its partner's answer. Wait for it, or confirm that you decide "
+                "without it.",
+                "%(refs)s are still waiting for their partners' answers. Wait for them, or confirm that you decide "
+                "without them.",
+                len(waiting),
+            )
+            % {"refs": refs},
+            code="awaiting_answers",
+        )
     data = {"case": case.pk}
     # End or reject the others first, so the winner's approval never meets a second owner.
     for claim in claims:
@@ -109,8 +143,14 @@ def arbitration_award(
         elif allowed("award_lose", claim.status):
             lost = RejectionReason.COMPETING_CLAIM_AWARDED
             claim_mark_rejected(claim=claim, actor=user, action="award_lose", reason=lost, data=data)
-    if chosen.status != Status.APPROVED:
-        claim_mark_approved(claim=chosen, actor=user, action="award_win", data=data)
+    was_incumbent = chosen.status == Status.APPROVED
+    if was_incumbent:
+        claim_save(claim=chosen, fields=set())  # its page's forms see that something happened
+    else:
+        claim_mark_approved(claim=chosen, actor=user, action="award_win", data=data, announce=False)
+    system_comment(chosen, "case_won_incumbent" if was_incumbent else "case_won", author=user)
+    won = {"status": Status.APPROVED, "case_won": True, "incumbent": was_incumbent}
+    notify_partner(claim=chosen, kind="decision", data=won)
     case.status = CaseStatus.DECIDED
     case.winner = chosen
     case.decided_at = clock.now()
@@ -125,7 +165,11 @@ def arbitration_award(
         actor=user,
         case=case,
         claim=chosen,
-        data={"winner": chosen.pk, "participants": sorted(by_pk)},
+        data={
+            "winner": chosen.pk,
+            "participants": sorted(by_pk),
+            **({"despite_waiting": [c.pk for c in waiting]} if waiting else {}),
+        },
     )
     return case
 
@@ -167,7 +211,10 @@ def arbitration_reopen(*, case: ArbitrationCase, user, reason: str, expected_ver
         claim_transition(claim=claim, action="case_reopen", actor=user, fields=fields, data={"case": case.pk})
         system_comment(claim, "case_reopened")
         notify_partner(claim=claim, kind="decision", data={"status": Status.UNDER_REVIEW})
-    CaseClaim.objects.filter(case=case).update(is_incumbent=False)
+    # A request of the earlier round was for the earlier decision: the reopened case starts clean.
+    CaseClaim.objects.filter(case=case).update(
+        is_incumbent=False, info_requested_at=None, info_requested_by=None, info_due_at=None, info_answered_at=None
+    )
     if case.winner_id:
         CaseClaim.objects.filter(case=case, claim_id=case.winner_id).update(is_incumbent=True)
         Claim.objects.filter(pk=case.winner_id).update(is_competing=True)
@@ -232,10 +279,11 @@ def arbitration_request_info(
     Each selected claim awaiting a decision goes to *partner action required* through
     ``claim_request_info`` (its review is started first if it is still submitted): its
     partner has the usual 5 business days, reads the request in its own claim's comments and
-    is the only one notified. An approved incumbent cannot wait on the partner; it gets the
-    request as a partner-visible system comment and a notification, and keeps its approval.
-    All or nothing: when one selected claim is refused (changed, already waiting on its
-    partner), no request is sent."""
+    is the only one notified. An approved incumbent keeps its approval (it is at stake only in
+    the award): the request waits on its case link with an answer date 5 business days on,
+    reaches its partner as a system comment and a notification, and is answered with
+    ``arbitration_answer``; nothing is rejected when the date passes. All or nothing: when one
+    selected claim is refused (changed, already waiting on its partner), no request is sent."""
     require_reviewer(user)
     valid = set(InfoRequestReason.values)
     reasons = [r for r in dict.fromkeys(reasons or []) if r in valid]
@@ -251,6 +299,8 @@ def arbitration_request_info(
     members = {c.pk: c for c in Claim.objects.select_for_update().filter(case_links__case=case, pk__in=ids)}
     if set(members) != set(ids):
         raise ClaimError(_("Ask only partners whose claims are in this case."))
+    links = {link.claim_id: link for link in CaseClaim.objects.select_for_update().filter(case=case, claim_id__in=ids)}
+    now = clock.now()
     expected = {int(k): int(v) for k, v in dict(expected_claim_versions or {}).items()}
     for pk in ids:
         claim = members[pk]
@@ -260,9 +310,16 @@ def arbitration_request_info(
             claim = claim_start_review(claim=claim, user=user)
         if claim.status in DECIDING_STATUSES:
             claim_request_info(claim=claim, user=user, reasons=reasons, message=message)
-        elif claim.status == Status.APPROVED:
+        elif allowed("case_ask_incumbent", claim.status):
+            link = links[pk]
+            if link.info_request_open:
+                raise ClaimError(ALREADY_WAITING % {"ref": claim})
+            link.info_requested_at, link.info_requested_by, link.info_answered_at = now, user, None
+            link.info_due_at = business_days_after(now, SERVICE_DAYS)
+            link.save(update_fields=["info_requested_at", "info_requested_by", "info_due_at", "info_answered_at"])
             claim_save(claim=claim, fields=set())  # a form's version check sees that something happened
-            system_comment(claim, "info_requested", body=message, data={"reasons": reasons}, author=user)
+            system_comment(claim, "case_info_requested", body=message, data={"reasons": reasons}, author=user)
+            due = {"reasons": reasons, "incumbent": True, "due_at": link.info_due_at.isoformat()}
             audit_record(
                 action="arbitration.case.info_requested",
                 actor=user,
@@ -271,17 +328,15 @@ def arbitration_request_info(
                 from_status=claim.status,
                 to_status=claim.status,
                 reason_code=",".join(reasons),
-                data={"reasons": reasons, "incumbent": True},
+                data=due,
             )
-            notify_partner(claim=claim, kind="info_requested", data={"reasons": reasons, "incumbent": True})
-        elif claim.status == Status.ACTION_REQUIRED:
-            raise ClaimError(
-                _("%(ref)s is already waiting for its partner's answer; no request was sent.") % {"ref": claim}
-            )
+            notify_partner(claim=claim, kind="info_requested", data=due)
+        elif allowed("resubmit", claim.status):  # waiting on its partner already
+            raise ClaimError(ALREADY_WAITING % {"ref": claim})
         else:
             raise InvalidTransition(
                 _("%(ref)s is “%(status)s”: no request was sent.")
-                % {"ref": claim, "status": claim.get_status_display()}
+                % {"ref": claim, "status": status_in_sentence(claim.status)}
             )
     _bump(case)
     audit_record(
@@ -291,3 +346,43 @@ def arbitration_request_info(
         data={"claims": ids, "reasons": reasons},
     )
     return case
+
+
+@transaction.atomic
+def arbitration_answer(*, claim: Claim, user, message: str, expected_version=None) -> Claim:
+    """The partner of an approved incumbent answers the information request of its open case
+    (new PoE comes separately, through ``poe_attach_many``, before this). The claim stays
+    approved; the answer is a system comment in its thread, the request is closed, and the
+    reviewer who decides (the case's assignee, else the one who asked) is notified. Locks in
+    the award's order (key, case, claim), so an answer and an award never cross."""
+    require_partner_writer(user, claim)
+    message = (message or "").strip()
+    if not message:
+        raise ClaimError(ANSWER_REQUIRED)
+    link = claim.case_links.filter(case__status=CaseStatus.OPEN).select_related("case").first()
+    if link is None or not link.info_request_open:
+        raise InvalidTransition(NO_OPEN_REQUEST)
+    try:
+        case = case_lock(case=link.case)
+    except InvalidTransition:  # decided meanwhile
+        raise InvalidTransition(NO_OPEN_REQUEST)
+    link = CaseClaim.objects.select_for_update().get(pk=link.pk)
+    if not link.info_request_open:  # a colleague answered meanwhile
+        raise InvalidTransition(NO_OPEN_REQUEST)
+    claim = claim_lock(claim=claim, action="case_answer", expected_version=expected_version)
+    claim_save(claim=claim, fields=set())
+    link.info_answered_at = clock.now()
+    link.save(update_fields=["info_answered_at"])
+    system_comment(claim, "case_info_answered", body=message, author=user)
+    audit_record(
+        action="arbitration.case.info_answered",
+        actor=user,
+        case=case,
+        claim=claim,
+        from_status=claim.status,
+        to_status=claim.status,
+    )
+    _bump(case)
+    reviewer = case.assignee_id or link.info_requested_by_id
+    notify_users(user_ids=[reviewer] if reviewer else [], kind="partner_responded", claim=claim)
+    return claim

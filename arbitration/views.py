@@ -284,6 +284,7 @@ def case_award(request, pk):
             reason=data["reason"],
             expected_version=data["version"],
             expected_claim_versions=data["claim_versions"],
+            despite_waiting=data["despite_waiting"],
         )
 
     return _run(request, pk, "award", AwardForm, perform, success=_("Case decided. Every partner has been told."))

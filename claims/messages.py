@@ -36,6 +36,20 @@ SYSTEM_MESSAGES = {
     "dispute_window_closed": _("The 30-day dispute window closed. To claim again, file a new claim."),
     "case_awarded": _("Microsoft decided the competing claims for this customer and product."),
     "case_reopened": _("Microsoft reopened the review of the competing claims."),
+    # Arbitration: an approved incumbent asked for more (its approval is not at stake until
+    # the award), its answer, and the winner of an award.
+    "case_info_requested": _(
+        "Microsoft needs more information to decide the competing claims: %(reasons)s. Your association stays "
+        "valid until the decision."
+    ),
+    "case_info_answered": _("The partner answered Microsoft's request."),
+    "case_won": _(
+        "Microsoft decided the competing claims for this customer and product in favour of this claim: it is approved."
+    ),
+    "case_won_incumbent": _(
+        "Microsoft decided the competing claims for this customer and product in favour of this claim: its "
+        "association stays valid."
+    ),
 }
 
 

@@ -121,6 +121,18 @@ def needs_action(*, partner, limit: int = NEEDS_ACTION_LIMIT) -> list[Claim]:
     return (requested + drafts)[:limit]
 
 
+def drafts_selected(*, partner, claim_ids) -> list[Claim]:
+    """The company's drafts among ``claim_ids`` (ticked in "Needs your action"), oldest id first,
+    for the page that confirms discarding them: another company's claim or a claim that is no
+    longer a draft is simply not among them. One query."""
+    ids = {int(pk) for pk in claim_ids}
+    if not ids:
+        return []
+    return list(
+        Claim.objects.filter(partner=partner, status=Status.EDITING, pk__in=ids).select_related("tenant").order_by("pk")
+    )
+
+
 # --- one claim --------------------------------------------------------------------------------
 
 # Audit actions a partner sees on its claim's timeline. Assignment is Microsoft-internal;
@@ -143,6 +155,8 @@ PARTNER_TIMELINE_ACTIONS = (
     "arbitration.case.awarded",
     "arbitration.case.closed",
     "arbitration.case.reopened",
+    "arbitration.case.info_requested",  # only the incumbent's own event names its claim
+    "arbitration.case.info_answered",
 )
 
 
@@ -165,8 +179,13 @@ TIMELINE_LABELS = {
     "arbitration.case.awarded": _("Competing claims decided"),
     "arbitration.case.closed": _("Competing claims review closed"),
     "arbitration.case.reopened": _("Competing claims review reopened"),
+    "arbitration.case.info_requested": _("More information requested for the competing claims"),
+    "arbitration.case.info_answered": _("Information request answered"),
 }
-SYSTEM_ACTIONS = frozenset(a for a in TIMELINE_LABELS if a.startswith("arbitration."))
+# Events shown as the system's: the case's own steps (a request and its answer show who made them).
+SYSTEM_ACTIONS = frozenset(
+    {"arbitration.case.joined", "arbitration.case.awarded", "arbitration.case.closed", "arbitration.case.reopened"}
+)
 
 
 @dataclass

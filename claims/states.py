@@ -112,6 +112,10 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("award_lose", _AWAITING, Status.REJECTED, (_R,), "rejected"),
         Transition("award_displace", (Status.APPROVED,), Status.ENDED, (_R,), "ended"),
         Transition("case_reopen", (Status.REJECTED, Status.ENDED), Status.UNDER_REVIEW, (_L,), "reverted"),
+        # An approved incumbent asked for information keeps its approval (it is at stake only
+        # in the award): the request and its answer change no status.
+        Transition("case_ask_incumbent", (Status.APPROVED,), None, (_R,), ""),
+        Transition("case_answer", (Status.APPROVED,), None, (_P,), ""),
     )
 }
 
@@ -125,6 +129,21 @@ def allowed(action: str, status: str) -> bool:
     dispute window of ``while_disputable`` actions, is ``claims.transitions.permitted``; the
     service still checks who asks and the version."""
     return status in TRANSITIONS[action].sources
+
+
+def status_in_sentence(status) -> str:
+    """A status (a value of ``Status``) as a word inside a sentence, in the active language:
+    its label with a lower-case first letter ("A claim that is “approved” cannot be edited",
+    "… har statusen ”godkänt” …"). Pills, headings and table cells show the label as it is.
+    A first word in capitals (an abbreviation) is kept; an unknown value is returned as it is."""
+    try:
+        label = str(Status(status).label)
+    except ValueError:
+        return str(status)
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 # --- the named groups, all from the table -----------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition
 from claims.models import Claim, Comment, CommentKind
-from claims.states import TRANSITIONS, Status
+from claims.states import TRANSITIONS, Status, status_in_sentence
 from lib import clock
 from lib.business_days import business_days_after
 from lib.db import violated_constraint
@@ -56,7 +56,8 @@ def require_allowed(*, claim: Claim, action: str, now=None) -> None:
     action."""
     if claim.status not in TRANSITIONS[action].sources:
         raise InvalidTransition(
-            _("This action is not possible while the claim is “%(status)s”.") % {"status": claim.get_status_display()}
+            _("This action is not possible while the claim is “%(status)s”.")
+            % {"status": status_in_sentence(claim.status)}
         )
     if not permitted(claim=claim, action=action, now=now):
         raise InvalidTransition(REJECTION_FINAL if claim.disputed_once else DISPUTE_WINDOW_CLOSED)
@@ -154,16 +155,21 @@ def reviewer_ids(claim: Claim) -> list[int]:
     return [claim.assignee_id] if claim.assignee_id else []
 
 
-def claim_mark_approved(*, claim: Claim, actor, action: str = "approve", message: str = "", data=None) -> Claim:
-    """The locked claim is approved: its partner owns the key. Caller holds the key lock."""
+def claim_mark_approved(
+    *, claim: Claim, actor, action: str = "approve", message: str = "", data=None, announce: bool = True
+) -> Claim:
+    """The locked claim is approved: its partner owns the key. Caller holds the key lock.
+    With ``announce=False`` the caller writes the partner's comment and notification itself
+    (an arbitration award tells the winner that it won)."""
     claim.decided_at = clock.now()
     claim.decision_reason = ""
     claim.decision_message = (message or "").strip()
     claim.dispute_until = None
     fields = {"decided_at", "decision_reason", "decision_message", "dispute_until"} | due_clear(claim=claim)
     claim_transition(claim=claim, action=action, actor=actor, fields=fields, data=data)
-    system_comment(claim, "approved", body=claim.decision_message, author=actor)
-    notify_partner(claim=claim, kind="decision", data={"status": Status.APPROVED})
+    if announce:
+        system_comment(claim, "approved", body=claim.decision_message, author=actor)
+        notify_partner(claim=claim, kind="decision", data={"status": Status.APPROVED})
     return claim
 
 

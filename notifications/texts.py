@@ -45,7 +45,25 @@ SENTENCES = {
         "Microsoft needs more information on claim %(ref)s: %(reasons)s. Answer within 5 business days, "
         "or the claim is rejected automatically."
     ),
+    # An approved incumbent asked in arbitration: its approval is not at stake until the award.
+    "info_requested_incumbent": _(
+        "Microsoft needs more information on claim %(ref)s to decide the competing claims: %(reasons)s. Answer by "
+        "%(due)s. Your association stays valid until the decision."
+    ),
+    "info_requested_incumbent_undated": _(
+        "Microsoft needs more information on claim %(ref)s to decide the competing claims: %(reasons)s. Your "
+        "association stays valid until the decision."
+    ),
     "decision_approved": _("Claim %(ref)s was approved."),
+    # The winner of an arbitration award (data ``case_won``), never naming the other partners.
+    "decision_case_won": _(
+        "Claim %(ref)s was approved: Microsoft decided the competing claims for this customer and product in its "
+        "favour."
+    ),
+    "decision_case_won_incumbent": _(
+        "Microsoft decided the competing claims for this customer and product in favour of claim %(ref)s: its "
+        "association stays valid."
+    ),
     "decision_rejected": _("Claim %(ref)s was rejected: %(reason)s. You can dispute the decision within 30 days."),
     "decision_under_review": _("Microsoft reopened the review of claim %(ref)s."),
     "decision": _("There is a decision on claim %(ref)s."),
@@ -153,8 +171,12 @@ def notification_sentence(n) -> str:
         return _digest_sentence(n)
     data = n.data or {}
     key = n.kind
-    if n.kind == "decision":
+    if n.kind == "decision" and data.get("case_won"):
+        key = "decision_case_won_incumbent" if data.get("incumbent") else "decision_case_won"
+    elif n.kind == "decision":
         key = f"decision_{data.get('status', '')}"
+    elif n.kind == "info_requested" and data.get("incumbent"):
+        key = "info_requested_incumbent" if data.get("due_at") else "info_requested_incumbent_undated"
     elif n.kind == "association_ended" and data.get("reason") in SUBSCRIPTION_END_REASONS:
         key = "association_ended_subscription"
     template = SENTENCES.get(key) or SENTENCES.get(n.kind) or FALLBACK_SENTENCE

@@ -18,6 +18,7 @@ CASE_ACTION_LABELS = {
     "arbitration.case.joined": _("Joined the case"),
     "arbitration.case.assigned": _("Case assigned"),
     "arbitration.case.info_requested": _("Information requested"),
+    "arbitration.case.info_answered": _("The partner answered the request"),
     "arbitration.case.awarded": _("Case decided"),
     "arbitration.case.closed": _("Case closed: no competing claims left"),
     "arbitration.case.reopened": _("Case reopened"),
@@ -34,6 +35,16 @@ def oldest_deadline(context, due_at):
     """The SLA clock of a case's oldest open deadline (a decision deadline)."""
     stand_in = SimpleNamespace(status=Status.UNDER_REVIEW, due_at=due_at, due_kind=DueKind.DECISION, paused_days=None)
     return sla_clock(context, stand_in)
+
+
+@register.simple_tag(takes_context=True)
+def request_clock(context, due_at):
+    """The clock of an approved incumbent's information request: its answer date, coloured as
+    any partner deadline (it is not paused: the incumbent's claim has no decision clock)."""
+    stand_in = SimpleNamespace(
+        status=Status.APPROVED, due_at=due_at, due_kind=DueKind.PARTNER_RESPONSE, paused_days=None
+    )
+    return sla_clock(context, stand_in, False)
 
 
 @register.filter

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from arbitration.models import ArbitrationCase
-from arbitration.services import arbitration_award, arbitration_request_info
+from arbitration.services import arbitration_answer, arbitration_award, arbitration_request_info
 from arbitration.tests.helpers import contested_case
 from claims import services
 from claims.models import InfoRequestReason, PoeFile
@@ -83,7 +83,7 @@ def story(
     arbitration_request_info(
         case=case, user=reviewer1, claim_ids=[incumbent.pk], reasons=REASONS, message="MARKC-request only"
     )
-    # Contoso defends its approved association with new PoE
+    # Contoso defends its approved association with new PoE and answers
     services.poe_attach(
         claim=incumbent,
         user=contoso_admin,
@@ -91,6 +91,7 @@ def story(
         file=ContentFile(b"%PDF-1.4 MARKC defence"),
         content_type="application/pdf",
     )
+    arbitration_answer(claim=incumbent, user=contoso_admin, message="MARKC-answer: the pilot's sign-off is attached")
     send_pending()
     case.refresh_from_db()
     arbitration_award(

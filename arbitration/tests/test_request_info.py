@@ -23,7 +23,8 @@ REASONS = [InfoRequestReason.NO_CUSTOMER_ACK, InfoRequestReason.DATES]
 
 
 def requests_on(claim):
-    return list(Comment.objects.filter(claim=claim, code="info_requested").values_list("body", flat=True))
+    requests = Comment.objects.filter(claim=claim, code__in=["info_requested", "case_info_requested"])
+    return list(requests.values_list("body", flat=True))
 
 
 def post_data(case, claims, message):
@@ -80,8 +81,11 @@ def test_ask_everyone_at_once(client, contested, reviewer1, contoso_admin, fabri
     challenger.refresh_from_db()
     assert challenger.status == Status.ACTION_REQUIRED
     assert incumbent.status == Status.APPROVED  # an owner cannot be put on hold; it is asked in its comments
-    for claim, partner_user in ((incumbent, contoso_admin), (challenger, fabrikam_admin)):
-        comment = Comment.objects.get(claim=claim, code="info_requested")
+    for claim, partner_user, code in (
+        (incumbent, contoso_admin, "case_info_requested"),
+        (challenger, fabrikam_admin, "info_requested"),
+    ):
+        comment = Comment.objects.get(claim=claim, code=code)
         assert comment.body == "Both: send the customer's sign-off." and not comment.internal
         assert comment.data == {"reasons": [str(r) for r in REASONS]}
         notes = Notification.objects.filter(kind="info_requested", claim=claim)

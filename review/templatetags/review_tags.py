@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "arbitration.case.joined": _("Joined the case"),
     "arbitration.case.assigned": _("Case assigned"),
     "arbitration.case.info_requested": _("Information requested"),
+    "arbitration.case.info_answered": _("The partner answered the request"),
     "arbitration.case.awarded": _("Case decided"),
     "arbitration.case.closed": _("Case closed: no competing claims left"),
     "arbitration.case.reopened": _("Case reopened"),
