@@ -1,6 +1,11 @@
 """The SLA clock as people see it: deadline, business days left, and a state that picks the
 colour (on track / due within one business day / overdue / paused while waiting on the
-partner)."""
+partner).
+
+Days left round up (``lib.business_days.business_days_left``): right after an action that
+promised five business days the clock says 5, and it says 1 during the last business day.
+Days overdue round down (``business_days_between``): "overdue" at the deadline, "overdue by
+1 business day" one whole business day later."""
 
 from dataclasses import dataclass
 
@@ -9,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import DueKind
 from claims.states import Status
-from lib.business_days import business_days_between
+from lib.business_days import business_days_after, business_days_between, business_days_left
 
 ON_TRACK, DUE_SOON, OVERDUE, PAUSED, NONE = "on_track", "due_soon", "overdue", "paused", "none"
 SLA_LABELS = {
@@ -43,5 +48,7 @@ def sla_info(claim, *, now=None, for_reviewer: bool = True) -> SlaInfo:
         return SlaInfo(PAUSED, claim.due_at, claim.paused_days, claim.due_kind)
     if claim.due_at <= now:
         return SlaInfo(OVERDUE, claim.due_at, business_days_between(now, claim.due_at), claim.due_kind)
-    left = business_days_between(now, claim.due_at)
-    return SlaInfo(DUE_SOON if left < 1 else ON_TRACK, claim.due_at, left, claim.due_kind)
+    # Due soon while less than one whole business day is left: the same boundary as the
+    # queue's SLA filter (review.filters) and the reviewer reminder.
+    soon = claim.due_at < business_days_after(now, 1)
+    return SlaInfo(DUE_SOON if soon else ON_TRACK, claim.due_at, business_days_left(now, claim.due_at), claim.due_kind)

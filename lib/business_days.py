@@ -75,7 +75,8 @@ def business_days_between(start: dt.datetime, end: dt.datetime) -> int:
     """Whole business days from ``start`` until ``end`` (negative when ``end`` is past).
 
     Counts the business days whose end falls within the interval: from Monday 09:00 to
-    Tuesday 09:00 is 1, to Monday 17:00 is 0. Used for "business days left" on a deadline.
+    Tuesday 09:00 is 1, to Monday 17:00 is 0. Rounds down: how late an overdue claim is.
+    "Business days left" on a running deadline is ``business_days_left`` (rounds up).
     """
     if end < start:
         return -business_days_between(end, start)
@@ -91,3 +92,20 @@ def business_days_between(start: dt.datetime, end: dt.datetime) -> int:
         if _localize(candidate, time, zone) > local_end:
             return count
         count, day = count + 1, candidate
+
+
+def business_days_left(now: dt.datetime, due: dt.datetime) -> int:
+    """The business days left until ``due``, a started one counting as a whole one: the fewest
+    ``n`` with ``business_days_after(now, n) >= due``; 0 once ``due`` has passed.
+
+    What a deadline shows people. Right after a clock of five business days starts it is 5
+    (``business_days_between`` would already say 4: a second has gone by), it drops to 4 when
+    one whole business day has passed, and it is 1 during the last business day. A weekend or
+    holiday in between takes nothing away.
+    """
+    if due <= now:
+        return 0
+    left = business_days_between(now, due)
+    if business_days_after(now, left) < due:
+        left += 1
+    return left

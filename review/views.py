@@ -247,6 +247,31 @@ def _parse_selection(values) -> list[tuple[int, int]]:
     return [(int(m[1]), int(m[2])) for m in matches if m]
 
 
+def bulk_outcome(action: str, *, done: int, skipped: int, assignee, user) -> str:
+    """What a bulk action did, in words: "3 claims assigned to Johan Ek.", "2 claims moved to
+    under review.", then how many were skipped and why."""
+    if not done:
+        text = _("No claim was changed.")
+    elif action == BulkForm.START:
+        text = ngettext("Review started on %(n)d claim.", "Review started on %(n)d claims.", done) % {"n": done}
+    elif assignee is None:
+        text = ngettext("%(n)d claim unassigned.", "%(n)d claims unassigned.", done) % {"n": done}
+    elif assignee == user:
+        text = ngettext("%(n)d claim assigned to you.", "%(n)d claims assigned to you.", done) % {"n": done}
+    else:
+        text = ngettext("%(n)d claim assigned to %(name)s.", "%(n)d claims assigned to %(name)s.", done) % {
+            "n": done,
+            "name": assignee.display_name,
+        }
+    if skipped:
+        text += " " + ngettext(
+            "%(n)d claim skipped: it changed since the queue was drawn, or the action does not apply to it.",
+            "%(n)d claims skipped: they changed since the queue was drawn, or the action does not apply to them.",
+            skipped,
+        ) % {"n": skipped}
+    return text
+
+
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
@@ -282,12 +307,11 @@ def bulk(request):
                 skipped += 1
             else:
                 done += 1
-        text = ngettext("%(n)d claim done", "%(n)d claims done", done) % {"n": done}
-        if skipped:
-            text += ", " + ngettext(
-                "%(n)d skipped (changed or not allowed)", "%(n)d skipped (changed or not allowed)", skipped
-            ) % {"n": skipped}
-        notice = ("success" if done else "warning", text + ".")
+        assignee = form.cleaned_data.get("assignee") if action == BulkForm.ASSIGN else user
+        notice = (
+            "success" if done else "warning",
+            bulk_outcome(action, done=done, skipped=skipped, assignee=assignee, user=user),
+        )
     if request.htmx:
         response = render(request, "review/queue.html#results", _queue_context(request, params, notice=notice))
         response["HX-Trigger"] = json.dumps({"queueChanged": {"message": notice[1]}})

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from claims.messages import render_system_message
 from claims.sla import NONE, OVERDUE, PAUSED, sla_info
+from claims.states import status_in_sentence as _status_in_sentence
 
 register = template.Library()
 
@@ -18,6 +19,13 @@ def status_pill(claim_or_status, label=None):
     if label is None:
         label = claim_or_status.get_status_display() if hasattr(claim_or_status, "get_status_display") else status
     return format_html('<span class="pill status-{}">{}</span>', status, label)
+
+
+@register.filter
+def status_in_sentence(claim_or_status) -> str:
+    """A claim's status (or a status value) as a word inside a sentence: lower-case
+    (``claims.states.status_in_sentence``). ``{% blocktranslate with status=claim|status_in_sentence %}``."""
+    return _status_in_sentence(getattr(claim_or_status, "status", claim_or_status))
 
 
 @register.simple_tag(takes_context=True)

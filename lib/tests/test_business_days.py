@@ -3,7 +3,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lib.business_days import add_business_days, business_days_after, business_days_between, is_business_day
+from lib.business_days import (
+    add_business_days,
+    business_days_after,
+    business_days_between,
+    business_days_left,
+    is_business_day,
+)
 
 STHLM = ZoneInfo("Europe/Stockholm")
 
@@ -79,3 +85,36 @@ def test_business_days_between():
     assert business_days_between(monday, at(2026, 11, 23, 17, 0)) == 0
     assert business_days_between(monday, business_days_after(monday, 5)) == 5
     assert business_days_between(at(2026, 11, 24, 9, 0), monday) == -1
+
+
+def test_business_days_left_rounds_a_started_day_up():
+    start = at(2026, 11, 20, 17, 0)  # Friday
+    due = business_days_after(start, 5)
+    assert business_days_left(start, due) == 5
+    assert business_days_left(start + dt.timedelta(seconds=1), due) == 5  # between() says 4 here
+    assert business_days_between(start + dt.timedelta(seconds=1), due) == 4
+    assert business_days_left(at(2026, 11, 22, 12, 0), due) == 5  # Sunday
+    assert business_days_left(at(2026, 11, 23, 17, 0), due) == 4
+    assert business_days_left(at(2026, 11, 27, 16, 59), due) == 1
+    assert business_days_left(due, due) == 0
+    assert business_days_left(due + dt.timedelta(days=3), due) == 0
+
+
+def test_business_days_left_across_a_holiday_and_dst():
+    # Wednesday 23 Dec 2026: Christmas Day and Boxing Day are holidays.
+    start = at(2026, 12, 23, 15, 0)
+    due = business_days_after(start, 5)
+    assert due == at(2026, 12, 31, 15, 0)
+    assert business_days_left(at(2026, 12, 25, 9, 0), due) == 4  # Thursday the 24th has gone by
+    # Summer time ends on 25 Oct 2026: the local wall-clock still counts whole days.
+    start = at(2026, 10, 23, 17, 0)
+    due = business_days_after(start, 5)
+    assert business_days_left(start + dt.timedelta(minutes=1), due) == 5
+    assert business_days_left(at(2026, 10, 26, 17, 0), due) == 4
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 10])
+def test_business_days_left_inverts_business_days_after(n):
+    for start in (at(2026, 11, 20, 17, 0), at(2026, 11, 21, 10, 0), at(2026, 4, 2, 10, 0)):
+        due = business_days_after(start, n)
+        assert business_days_left(start, due) == n

@@ -60,15 +60,23 @@ def test_assign_to_me_reports_done_and_skipped(client, reviewer1):
     assert Claim.objects.get(pk=stale.pk).assignee is None
     assert Claim.objects.get(pk=gone.pk).assignee is None
     page = client.get(response["Location"])
-    assert "1 claim done, 2 skipped (changed or not allowed)." in page.content.decode()
+    assert (
+        "1 claim assigned to you. 2 claims skipped: they changed since the queue was drawn, or the action does not "
+        "apply to them." in page.content.decode()
+    )
 
 
 @pytest.mark.django_db
 def test_lead_assigns_to_a_reviewer(client, lead, reviewer2):
     claims = [queue_claim() for _ in range(3)]
+    reviewer2.first_name, reviewer2.last_name = "Johan", "Ek"
+    reviewer2.save(update_fields=["first_name", "last_name"])
     login(client, lead)
-    client.post(URL, {"action": "assign", "assignee": reviewer2.pk, "claim": selection(*claims)})
+    response = client.post(
+        URL, {"action": "assign", "assignee": reviewer2.pk, "claim": selection(*claims)}, follow=True
+    )
     assert set(Claim.objects.filter(pk__in=[c.pk for c in claims]).values_list("assignee", flat=True)) == {reviewer2.pk}
+    assert "3 claims assigned to Johan Ek." in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -89,8 +97,8 @@ def test_start_review_skips_claims_not_submitted(client, reviewer1):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and 'id="queue-results"' in html
-    assert "1 claim done, 1 skipped" in html
-    assert json.loads(response["HX-Trigger"])["queueChanged"]["message"].startswith("1 claim done")
+    assert "Review started on 1 claim. 1 claim skipped: it changed since the queue was drawn" in html
+    assert json.loads(response["HX-Trigger"])["queueChanged"]["message"].startswith("Review started on 1 claim.")
     assert "HX-Request" in response["Vary"]
     claim = Claim.objects.get(pk=submitted.pk)
     assert (claim.status, claim.assignee) == (Status.UNDER_REVIEW, reviewer1)

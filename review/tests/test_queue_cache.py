@@ -195,8 +195,8 @@ def test_a_waiting_flash_message_is_shown_once(client, reviewer1):
     done = client.post(reverse("review:bulk"), {"action": "assign_me", "claim": f"{claim.pk}:{claim.version}"})
     assert done.status_code == 302
     first = client.get(done["Location"]).content.decode()
-    assert "1 claim done" in first
-    assert "1 claim done" not in client.get(done["Location"]).content.decode()
+    assert "1 claim assigned to you." in first
+    assert "1 claim assigned to you." not in client.get(done["Location"]).content.decode()
 
 
 @pytest.mark.django_db
