@@ -29,12 +29,13 @@ def _poe_storage(settings, tmp_path, monkeypatch):
     models were imported, so the field's storage is replaced too, not only the setting."""
     from django.utils.module_loading import import_string
 
-    from claims.models import PoeFile
+    from claims.models import PendingUpload, PoeFile
 
     location = str(tmp_path / "poe")
     settings.STORAGES = {**settings.STORAGES, "poe": {**settings.STORAGES["poe"], "OPTIONS": {"location": location}}}
     storage = import_string(settings.STORAGES["poe"]["BACKEND"])(location=location)
     monkeypatch.setattr(PoeFile._meta.get_field("file"), "storage", storage)
+    monkeypatch.setattr(PendingUpload._meta.get_field("file"), "storage", storage)
     from django.core.files.storage import storages
 
     storages._storages.pop("poe", None)

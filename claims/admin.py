@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from claims.models import Claim, Comment, PoeFile
+from claims.models import Claim, Comment, PendingUpload, PoeFile
 from claims.references import claim_admin_link, claim_id_from_term
 from directory.admin import parse_uuid, tenant_ids_for_domain
 from directory.models import CustomerTenant, Subscription
@@ -258,6 +258,21 @@ class PoeFileAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if claim_id is not None:
             return queryset.filter(claim_id=claim_id), False
         return queryset.filter(sha256=term.lower()), False
+
+
+@admin.register(PendingUpload)
+class PendingUploadAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Files kept for claim forms that came back with errors (claims.pending): read-only."""
+
+    fields = ("name", "user", "partner", "state", "size", "sha256", "content_type", "claim", "created_at", "expires_at")
+    readonly_fields = fields
+    list_display = ("name", "user", "state", "size", "created_at", "expires_at")
+    list_select_related = ("user",)
+    list_filter = ("state",)
+    ordering = ("-id",)
+    show_full_result_count = False
+    search_fields = ("=sha256",)
+    search_help_text = _("SHA-256 of the file.")
 
 
 @admin.register(Comment)

@@ -147,6 +147,9 @@ class Claim(NoDeleteModel):
     partner_contact_name = models.CharField(_("partner contact name"), max_length=200, blank=True)
     partner_contact_email = models.EmailField(_("partner contact e-mail"), blank=True)
     description = models.TextField(_("description of the work"), blank=True)
+    # The partner's optional comment when filing: posted as the first partner comment of the
+    # thread when the claim is submitted (a draft has no thread yet).
+    filing_comment = models.TextField(_("comment when filing"), blank=True)
 
     # The association key (see claims.keys): what one partner can own per activity.
     association_key = models.CharField(_("association key"), max_length=200, blank=True)
@@ -314,6 +317,59 @@ class PoeFile(NoDeleteModel):
 
     def __str__(self):
         return self.original_name
+
+
+class PendingUploadState(models.TextChoices):
+    KEPT = "kept", _("Kept for the form")
+    ATTACHED = "attached", _("Attached to a claim")
+    REMOVED = "removed", _("Removed by the user")
+    EXPIRED = "expired", _("Expired")
+
+
+class PendingUpload(NoDeleteModel):
+    """An accepted PoE file of the claim form, held for the form until it saves, so a form that
+    comes back with errors keeps it and the partner does not choose it again
+    (docs/claim-form.md). It belongs to one user and one form (``form_key``, a random token the
+    form carries) until it is attached to the claim the form saves (the file becomes that
+    claim's PoE where it is), removed by the user, or expired by the sweep (the file is
+    deleted); the row stays as the record (``claims.pending``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+    )
+    form_key = models.CharField(_("form key"), max_length=32)
+    # Named as PoE is (``poe_upload_to``): once attached, the file is the claim's PoE where it is.
+    file = models.FileField(_("file"), storage=poe_storage, upload_to=poe_upload_to, max_length=200)
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=16, choices=PendingUploadState.choices, default=PendingUploadState.KEPT
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("claim")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("kept upload")
+        verbose_name_plural = _("kept uploads")
+        indexes = [
+            models.Index(fields=["user", "form_key"], name="pending_user_form_idx"),
+            models.Index(fields=["expires_at"], name="pending_kept_expiry_idx", condition=Q(state="kept")),
+            models.Index(fields=["partner"], name="pending_kept_partner_idx", condition=Q(state="kept")),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class CommentKind(models.TextChoices):

@@ -11,17 +11,30 @@ The periodic jobs' set-based writes are in ``claims.jobs``.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from arbitration.membership import arbitration_claim_left, arbitration_join_or_open
 from arbitration.selectors import claim_open_case
+from audit.models import AuditEvent
 from audit.services import audit_record
 from claims.access import require_actor, require_partner_writer, require_review_lead, require_reviewer
 from claims.errors import ClaimError, InvalidTransition, NotAllowed, ValidationFailed
-from claims.models import Claim, Comment, DueKind, EndReason, InfoRequestReason, PoeFile, RejectionReason
-from claims.states import Status
+from claims.models import (
+    Claim,
+    Comment,
+    CommentKind,
+    DueKind,
+    EndReason,
+    InfoRequestReason,
+    PendingUpload,
+    PendingUploadState,
+    PoeFile,
+    RejectionReason,
+)
+from claims.states import TRANSITIONS, Status, status_in_sentence
 from claims.transitions import (
     SERVICE_DAYS,
     claim_lock,
@@ -63,6 +76,7 @@ DRAFT_FIELDS = EDITABLE_AFTER_SUBMIT | {
     "activity",
     "subscription_ref",
     "description",
+    "filing_comment",
 }
 MAX_COMMENT_LENGTH = 10_000
 COMPETES = _("This claim competes with another; decide it on the arbitration case.")
@@ -117,7 +131,12 @@ def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Cl
     drafts = Claim.objects.filter(partner_id=membership.partner_id, status=Status.EDITING).count()
     if drafts >= settings.MAX_OPEN_DRAFTS_PER_PARTNER:
         raise ClaimError(
-            _("Your company has %(n)d open drafts, the most allowed. Submit or discard a draft first.") % {"n": drafts},
+            ngettext(
+                "Your company has %(n)d open draft, the most allowed. Submit or discard it first.",
+                "Your company has %(n)d open drafts, the most allowed. Submit or discard a draft first.",
+                drafts,
+            )
+            % {"n": drafts},
             code="too_many_drafts",
         )
     claim = Claim(partner_id=membership.partner_id, created_by=user, reclaimed_from=reclaimed_from)
@@ -215,6 +234,11 @@ def claim_submit(*, claim: Claim, user, expected_version=None):
         data={"key": result.key, "competing": result.competing, "warnings": [w.code for w in result.warnings]},
     )
     system_comment(claim, "submitted")
+    if claim.filing_comment.strip():  # the partner's comment when filing opens the conversation
+        comment = Comment.objects.create(
+            claim=claim, kind=CommentKind.COMMENT, author=user, body=claim.filing_comment.strip()[:MAX_COMMENT_LENGTH]
+        )
+        audit_record(action="claims.comment.added", actor=user, claim=claim, data={"comment": comment.pk})
     if result.competing:
         arbitration_join_or_open(claim=claim, actor=user)
     return claim, result.warnings
@@ -249,6 +273,65 @@ def claim_withdraw(*, claim: Claim, user, reason: str = "", expected_version=Non
     notify_users(user_ids=reviewer_ids(claim), kind="withdrawn", claim=claim)
     arbitration_claim_left(claim=claim, actor=user)
     return claim
+
+
+@transaction.atomic
+def drafts_discard(*, user, claim_ids, versions: dict[int, int] | None = None, reason: str = "") -> list[Claim]:
+    """Discard several of the company's drafts at once ("Needs your action" on My claims): for
+    each one what ``claim_withdraw`` does to a draft — the table's ``withdraw`` rule from
+    ``editing``, the row lock, a new version, the audit event ``claims.claim.withdrawn`` and
+    the system comment — in one transaction and a fixed number of queries however many drafts.
+
+    Only the user's own company's drafts are discarded; any other id (another company's claim,
+    a submitted claim, an unknown id) is left alone, as is a draft whose version differs from
+    the one in ``versions`` (a colleague changed it after the list was drawn). A read-only role
+    is refused (``NotAllowed``). A draft was never submitted, so it is in no arbitration case
+    and has no reviewer to tell. Returns the discarded claims, in id order; nothing is deleted.
+    """
+    membership = require_partner_writer(user)
+    step = TRANSITIONS["withdraw"]
+    ids = sorted({int(pk) for pk in claim_ids})
+    if not ids:
+        return []
+    # Locked in id order, as every writer of several claims does (no deadlock between two).
+    locked = list(
+        Claim.objects.select_for_update()
+        .filter(pk__in=ids, partner_id=membership.partner_id, status=Status.EDITING)
+        .order_by("pk")
+    )
+    versions = versions or {}
+    drafts = [c for c in locked if c.status in step.sources and versions.get(c.pk, c.version) == c.version]
+    if not drafts:
+        return []
+    now = clock.now()
+    reason = (reason or "").strip()
+    Claim.objects.filter(pk__in=[c.pk for c in drafts]).update(
+        status=step.target,
+        due_at=None,
+        due_kind="",
+        paused_days=None,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action=f"claims.claim.{step.event}",
+            actor=user,
+            claim=claim,
+            from_status=claim.status,
+            to_status=step.target,
+            data={"reason": reason},
+            created_at=now,
+        )
+        for claim in drafts
+    )
+    Comment.objects.bulk_create(
+        Comment(claim=claim, kind=CommentKind.SYSTEM, code="withdrawn", body=reason, author=user) for claim in drafts
+    )
+    for claim in drafts:
+        claim.status, claim.version, claim.updated_at = step.target, claim.version + 1, now
+        claim.due_at, claim.due_kind, claim.paused_days = None, "", None
+    return drafts
 
 
 @transaction.atomic
@@ -445,7 +528,14 @@ def comment_add(*, claim: Claim, user, body: str, internal: bool = False) -> Com
     if not body:
         raise ClaimError(COMMENT_REQUIRED)
     if len(body) > MAX_COMMENT_LENGTH:
-        raise ClaimError(_("A comment can be at most %(n)d characters.") % {"n": MAX_COMMENT_LENGTH})
+        raise ClaimError(
+            ngettext(
+                "A comment can be at most %(n)d character.",
+                "A comment can be at most %(n)d characters.",
+                MAX_COMMENT_LENGTH,
+            )
+            % {"n": MAX_COMMENT_LENGTH}
+        )
     if getattr(user, "is_reviewer", False):
         side = "reviewer"
     else:
@@ -455,7 +545,7 @@ def comment_add(*, claim: Claim, user, body: str, internal: bool = False) -> Com
         side = "partner"
     claim = Claim.objects.get(pk=claim.pk)  # the rule reads the claim as it is now, not as the caller had it
     if not permitted(claim=claim, action="note" if internal else "comment"):
-        raise InvalidTransition(THREAD_CLOSED % {"status": claim.get_status_display()})
+        raise InvalidTransition(THREAD_CLOSED % {"status": status_in_sentence(claim.status)})
     comment = Comment.objects.create(claim=claim, author=user, body=body, internal=internal)
     audit_record(
         action="claims.comment.added",
@@ -480,9 +570,13 @@ def partner_lock(partner_id: int) -> None:
 
 def poe_storage_used(partner_id: int) -> int:
     """The bytes of PoE the partner's claims hold: every claim's files, drafts, discarded drafts
-    and withdrawn claims included (nothing is deleted, so each file still takes its space)."""
+    and withdrawn claims included (nothing is deleted, so each file still takes its space), and
+    the files kept for its users' claim forms (``claims.pending``)."""
     total = PoeFile.objects.filter(claim__partner_id=partner_id).aggregate(total=Sum("size"))["total"]
-    return total or 0
+    kept = PendingUpload.objects.filter(partner_id=partner_id, state=PendingUploadState.KEPT).aggregate(
+        total=Sum("size")
+    )["total"]
+    return (total or 0) + (kept or 0)
 
 
 def poe_quota_check(*, partner_id: int, adding: int) -> None:
@@ -507,8 +601,9 @@ def poe_attach_many(*, claim: Claim, user, uploads) -> list[PoeFile]:
     """Store one request's checked PoE files (``claims.uploads.check_uploads``): every one of
     them or none. With the claim's row locked it checks the status and the claim's file count,
     with the partner's row locked the company's storage quota, each for the whole batch; then it
-    stores each file (the upload's temporary file is moved into place) and writes its row. When
-    anything fails, the files stored so far are deleted again and the rows roll back with the
+    stores each file (the upload's temporary file is moved into place; a file kept for the claim
+    form is already in the storage and recorded where it is) and writes its row. When anything
+    fails, the files written so far are deleted again and the rows roll back with the
     transaction. (A caller's enclosing transaction that rolls back later must delete the
     returned files itself, as ``partner_portal.views`` does.)"""
     require_partner_writer(user, claim)
@@ -521,7 +616,7 @@ def poe_attach_many(*, claim: Claim, user, uploads) -> list[PoeFile]:
         raise ClaimError(too_many, code="too_many")
     partner_lock(claim.partner_id)
     poe_quota_check(partner_id=claim.partner_id, adding=sum(upload.size for upload in uploads))
-    stored = []
+    stored, written = [], []
     try:
         for upload in uploads:
             poe = PoeFile(
@@ -532,7 +627,11 @@ def poe_attach_many(*, claim: Claim, user, uploads) -> list[PoeFile]:
                 sha256=upload.sha256,
                 uploaded_by=user,
             )
-            poe.file.save(upload.name, upload.file, save=False)  # a failed write leaves no file (lib.storage)
+            if upload.stored_name:  # already in the PoE storage (a kept file): recorded where it is
+                poe.file.name = upload.stored_name
+            else:
+                poe.file.save(upload.name, upload.file, save=False)  # a failed write leaves no file (lib.storage)
+                written.append(poe)
             stored.append(poe)
             poe.save()
             audit_record(
@@ -547,7 +646,7 @@ def poe_attach_many(*, claim: Claim, user, uploads) -> list[PoeFile]:
                 system_comment(claim, "poe_added", data={"name": poe.original_name}, author=user)
             notify_users(user_ids=reviewer_ids(claim), kind="poe_added", claim=claim)  # one per request
     except BaseException:
-        for poe in stored:  # no stored file without its row
+        for poe in written:  # no stored file without its row (a kept file stays kept)
             poe.file.storage.delete(poe.file.name)
         raise
     return stored

@@ -1,5 +1,5 @@
-"""Celery tasks of the claims' periodic jobs (``claims.jobs``), scheduled in
-``CELERY_BEAT_SCHEDULE``. Both are idempotent: run twice, or crash half-way and run again, and
+"""Celery tasks of the claims' periodic jobs (``claims.jobs``, ``claims.pending``), scheduled in
+``CELERY_BEAT_SCHEDULE``. Each is idempotent: run twice, or crash half-way and run again, and
 nothing is sent twice or lost (docs/jobs.md).
 
 The registered names are ``notifications.tasks.*``, where the jobs used to live: beat's schedule
@@ -10,6 +10,7 @@ from celery import shared_task
 
 from claims.jobs.recheck import run_subscription_recheck
 from claims.jobs.sweep import run_sla_sweep
+from claims.pending import pending_expire
 from lib.tasks import retrying
 
 
@@ -21,3 +22,13 @@ def sla_sweep(chunk_size=None):
 @shared_task(name="notifications.tasks.recheck_subscriptions", **retrying())
 def recheck_subscriptions():
     return run_subscription_recheck()
+
+
+@shared_task(name="claims.tasks.expire_kept_uploads", **retrying())
+def expire_kept_uploads():
+    """Kept claim-form files past ``PENDING_UPLOAD_TTL``: expired, their files deleted."""
+    expired = total = pending_expire()
+    while expired:  # a backlog goes in batches, each its own transaction
+        expired = pending_expire()
+        total += expired
+    return total

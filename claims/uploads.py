@@ -54,6 +54,9 @@ class CheckedUpload:
     sha256: str
     kind: str
     content_type: str
+    # Set when the file is already in the PoE storage under this name (a file kept for the
+    # claim form, ``claims.pending``): it is recorded where it is, not written again.
+    stored_name: str = ""
 
 
 def file_digest(stream, *, limit: int | None = None) -> tuple[int, str]:

@@ -11,6 +11,7 @@ they are lazy, so they render in the reader's language.
 import uuid
 from dataclasses import dataclass, field
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from claims.keys import association_key
@@ -44,6 +45,10 @@ MESSAGES = {
             "Customer domain: “%(value)s” does not belong to tenant %(tenant_id)s (domain–tenant mismatch). "
             "Contact your customer to make sure you have the right tenant ID and domain."
         ),
+    ),
+    "domain_not_found": (
+        "customer_domain",
+        _("Customer domain: no customer tenant has the domain “%(value)s”. Check the domain with your customer."),
     ),
     "activity_not_offered": (
         "activity",
@@ -149,6 +154,7 @@ MESSAGES = {
 # Codes whose advice ends with "check with your customer, then contact support".
 DIRECTORY_CODES = {
     "tenant_not_found",
+    "domain_not_found",
     "domain_tenant_mismatch",
     "product_not_on_tenant",
     "product_not_on_subscription",
@@ -191,6 +197,10 @@ class Issue:
     @property
     def advice(self) -> str:
         return str(CHECK_WITH_CUSTOMER) if self.code in DIRECTORY_CODES else ""
+
+
+# A label as a word inside a sentence (lower-case first letter), still in the reader's language.
+_in_sentence = lazy(lambda label: str(label)[:1].lower() + str(label)[1:], str)
 
 
 def _issue(code: str, *, field: str | None = None, warning: bool = False, **params) -> Issue:
@@ -294,7 +304,7 @@ def _subscription_problem(sub: SubscriptionInfo, *, tenant_uuid, value: str) -> 
     if sub.channel == Channel.CSP:
         return _issue("subscription_is_csp", value=value)
     if sub.status not in CLAIMABLE_SUBSCRIPTION_STATUSES:
-        return _issue("subscription_not_active", value=value, status=SubscriptionStatus(sub.status).label)
+        return _issue("subscription_not_active", value=value, status=_in_sentence(SubscriptionStatus(sub.status).label))
     if not sub.provisioned:
         return _issue("subscription_not_provisioned", value=value)
     return None
@@ -402,10 +412,26 @@ def _check_holders(result: Result, data: ClaimInput, *, partner, claim_id, by_su
                     what=what,
                     activity=Activity(data.activity).label,
                     claim=claim_reference(pk),
+                    claim_pk=pk,  # the form links the existing claim
                 )
             )
             break
         result.competing = True
+
+
+def _independent_checks(data: ClaimInput, tenant, tenant_issues, *, directory, issues: list) -> None:
+    """When an earlier stage stopped the run, the checks that do not depend on it still run, so
+    one submission reports every field that is wrong: the entered subscription ID on its own
+    (its form, existence, product, channel, status; its tenant only once the tenant is known),
+    and a domain that no customer tenant has when the tenant ID could not be used."""
+    domain = (data.customer_domain or "").strip().lower()
+    if tenant is None and domain and tenant_issues and not directory.domain_known(domain):
+        issues.append(_issue("domain_not_found", value=domain))
+    if data.solution_area == SolutionArea.BUSINESS_APPLICATIONS and (data.subscription_ref or "").strip():
+        sub_issues, _sub = check_subscription(
+            data.subscription_ref, tenant_text=data.customer_tenant_id if tenant else "", directory=directory
+        )
+        issues.extend(sub_issues)
 
 
 def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, directory: Directory | None = None):
@@ -430,6 +456,7 @@ def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, di
             )
             area_ok = False
     if result.errors or not area_ok or not products or tenant is None:
+        _independent_checks(data, tenant, tenant_issues, directory=directory, issues=issues)
         return result
 
     is_bizapps = data.solution_area == SolutionArea.BUSINESS_APPLICATIONS
@@ -437,6 +464,7 @@ def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, di
     if not by_subscription and len(products) != 1:
         what = _("workload") if not is_bizapps else _("product")
         issues.append(_issue("single_product_required", what=what))
+        _independent_checks(data, tenant, tenant_issues, directory=directory, issues=issues)
         return result
 
     tenant_subs = directory.tenant_subscriptions(tenant.tenant_id)
@@ -445,6 +473,7 @@ def validate_claim(data: ClaimInput, *, partner, claim_id: int | None = None, di
         if product.code not in on_tenant:
             issues.append(_issue("product_not_on_tenant", product=product.name))
     if result.errors:
+        _independent_checks(data, tenant, tenant_issues, directory=directory, issues=issues)
         return result
 
     subscription = None

@@ -7,6 +7,7 @@
   and HSTS; passes ``manage.py check --deploy`` with no warnings.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -206,6 +207,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Stockholm")
 USE_TZ = True
+# One date and time format per language ("8 December 2026 22:58", "8 december 2026 22:58"),
+# used by every page and e-mail: cpor_portal/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["cpor_portal.formats"]
 
 # Business-day calendar: weekends plus the public holidays of this country (``holidays`` package).
 BUSINESS_CALENDAR_COUNTRY = env_str("BUSINESS_CALENDAR_COUNTRY", "SE")
@@ -248,6 +252,9 @@ FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", "") or None
 # withdrawn claims too: no file is ever deleted), and its open drafts (status editing).
 POE_PARTNER_QUOTA_BYTES = env_int("POE_PARTNER_QUOTA_BYTES", 5 * 1024**3, minimum=1)
 MAX_OPEN_DRAFTS_PER_PARTNER = env_int("MAX_OPEN_DRAFTS_PER_PARTNER", 200, minimum=1)
+# How long the accepted files of a claim form that came back with errors are kept for it
+# (claims.pending); the sweep removes them after that.
+PENDING_UPLOAD_TTL = timedelta(hours=env_int("PENDING_UPLOAD_TTL_HOURS", 24, minimum=1))
 
 SUPPORT_URL = env_str(
     "SUPPORT_URL", "https://partner.microsoft.com/dashboard/support/incentives/servicerequests?category=incentives"
@@ -284,6 +291,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # One beat schedule, in code (reviewed like code); see README "Background jobs".
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "notifications.tasks.sla_sweep", "schedule": 120.0},
+    "expire-kept-uploads": {"task": "claims.tasks.expire_kept_uploads", "schedule": 900.0},
     "send-pending-notifications": {"task": "notifications.tasks.send_pending_notifications", "schedule": 60.0},
     "recheck-subscriptions": {
         "task": "notifications.tasks.recheck_subscriptions",

@@ -76,9 +76,10 @@ CLAIM_COLUMNS = (
     "id", "partner_id", "mpn_id", "created_by_id", "status", "customer_tenant_id", "customer_domain", "tenant_id",
     "solution_area", "activity", "subscription_ref", "subscription_id", "customer_contact_name",
     "customer_contact_title", "customer_contact_email", "partner_contact_name", "partner_contact_email",
-    "description", "association_key", "is_competing", "disputed_once", "assignee_id", "due_at", "due_kind",
-    "paused_days", "submitted_at", "review_started_at", "decided_at", "dispute_until", "ended_at", "decision_reason",
-    "decision_message", "end_reason", "end_message", "reclaimed_from_id", "version", "created_at", "updated_at",
+    "description", "filing_comment", "association_key", "is_competing", "disputed_once", "assignee_id", "due_at",
+    "due_kind", "paused_days", "submitted_at", "review_started_at", "decided_at", "dispute_until", "ended_at",
+    "decision_reason", "decision_message", "end_reason", "end_message", "reclaimed_from_id", "version", "created_at",
+    "updated_at",
 )  # fmt: skip
 
 
@@ -301,7 +302,7 @@ def generate_rows(count: int, first_id: int, pool: Pool, rng: Random, now: dt.da
             tenant_pk if key else None,  # resolved at submission
             area, activity, sub_ref, None, f"{first} {last}", _TITLES[n % len(_TITLES)],
             f"{first}.{last}@{domain}".lower(), contact_name, contact_email,
-            claim_description(area, activity, product_name), key,
+            claim_description(area, activity, product_name), "", key,
             False, status == Status.DISPUTED,  # never competing; a disputed claim was disputed once
             t.assignee, t.due_at, t.due_kind, t.paused, t.submitted, t.started, t.decided, t.dispute_until, t.ended,
             t.decision_reason, "", t.end_reason, "", None, t.version, created, t.updated,

@@ -1,7 +1,7 @@
 """The directory interface claims are checked against, and its database implementation.
 
 Claims never query directory models directly: they ask a ``Directory``. Production could
-plug in a client of Microsoft's commerce APIs with the same four methods
+plug in a client of Microsoft's commerce APIs with the same five methods
 (``settings.DIRECTORY_BACKEND``).
 """
 
@@ -43,6 +43,8 @@ class Directory(Protocol):
 
     def tenant_subscriptions(self, tenant_id: uuid.UUID) -> list[SubscriptionInfo]: ...
 
+    def domain_known(self, domain: str) -> bool: ...
+
 
 class DatabaseDirectory:
     """The directory as imported into our own tables."""
@@ -53,6 +55,9 @@ class DatabaseDirectory:
 
     def tenant_domains(self, tenant_id):
         return frozenset(TenantDomain.objects.filter(tenant__tenant_id=tenant_id).values_list("domain", flat=True))
+
+    def domain_known(self, domain):
+        return TenantDomain.objects.filter(domain=domain).exists()
 
     def subscription(self, subscription_id):
         found = self._subscriptions(subscription_id=subscription_id)

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from arbitration.services import ANSWER_REQUIRED
 from claims import selectors
 from claims.models import Activity, Claim
 from claims.services import EDITABLE_AFTER_SUBMIT
@@ -41,11 +43,27 @@ class MultipleFileField(forms.FileField):
 
 
 def poe_help_text():
-    return _("Allowed: %(types)s. Up to %(size)s per file, %(count)d files per claim. You can choose several.") % {
+    return ngettext(
+        "Allowed: %(types)s. Up to %(size)s per file, %(count)d file per claim.",
+        "Allowed: %(types)s. Up to %(size)s per file, %(count)d files per claim. You can choose several.",
+        settings.POE_MAX_FILES_PER_CLAIM,
+    ) % {
         "types": ALLOWED_TYPES_TEXT,
         "size": filesizeformat(settings.POE_MAX_FILE_BYTES),
         "count": settings.POE_MAX_FILES_PER_CLAIM,
     }
+
+
+class FileRefusal:
+    """A refused file, shown on the PoE field like a validation issue (message, no advice)."""
+
+    code = "file_refused"
+    advice = ""
+    warning = False
+    params: dict = {}
+
+    def __init__(self, message: str):
+        self.message = message
 
 
 class MpnChoiceField(IdChoiceField):
@@ -119,6 +137,16 @@ class ClaimForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What your company did for the customer, when, and with which products."),
+    )
+    filing_comment = forms.CharField(
+        label=_("Comment for Microsoft (optional)"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Anything the reviewer should know. It becomes the first comment of the claim's conversation when you "
+            "submit; your colleagues see it too."
+        ),
     )
     poe = MultipleFileField(label=_("Proof of execution (PoE)"))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -257,6 +285,31 @@ class ClaimForm(forms.Form):
             data[name] = list(value) if name == "products" else ("" if value is None else value)
         return data
 
+    def attach_file_refusals(self, messages) -> None:
+        """One refusal per refused file (or for the whole choice: too many, quota) on the PoE
+        field: form errors on a bound form; on the unbound form of "Update choices" (which shows
+        no field errors) they are listed like the validation issues."""
+        if "poe" not in self.fields or not messages:
+            return
+        if self.is_bound:
+            for message in messages:
+                self.add_error("poe", str(message))
+        else:
+            self["poe"].issues.extend(FileRefusal(str(message)) for message in messages)
+        self.fields["poe"].widget.attrs["aria-invalid"] = "true"
+
+    @property
+    def has_problems(self) -> bool:
+        """Form errors or errors attached from the rules or the file checks."""
+        return bool(self.errors) or any(bound.issues for bound in self)
+
+    def summary_anchor(self, name: str) -> str:
+        """The id the error summary links to: the field's input (the first box of a group)."""
+        bound = self[name]
+        if bound.widget_type == "checkboxselectmultiple":
+            return f"{bound.auto_id}_0" if bound.field.widget.choices else f"field-{name}"
+        return bound.id_for_label or f"field-{name}"
+
     def attach_issues(self, issues) -> list:
         """Put each validation issue (``claims.validation.Issue``) on its field; returns the ones
         that belong to no field of this form (shown at the top)."""
@@ -349,5 +402,22 @@ SUMMARY_LABELS = {
     "partner_contact_name": _("Partner contact name"),
     "partner_contact_email": _("Partner contact e-mail"),
     "description": _("Description of the work"),
+    "filing_comment": _("Comment for Microsoft"),
     "poe": _("Proof of execution (PoE)"),
 }
+
+
+class CaseAnswerForm(forms.Form):
+    """An approved incumbent's answer to Microsoft's request in arbitration (its claim stays
+    approved while Microsoft decides the competing claims). Prefixed: the same page has the
+    end-association form's ``message`` and the add-PoE form's ``poe``."""
+
+    prefix = "answer"
+    message = forms.CharField(
+        label=_("Your answer to Microsoft"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Provide the information requested. Microsoft decides the competing claims with it."),
+        error_messages={"required": ANSWER_REQUIRED},
+    )
+    poe = MultipleFileField(label=_("Add PoE files (optional)"))

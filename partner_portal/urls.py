@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:pk>/poe/", views.poe_add, name="poe_add"),
     path("<int:pk>/poe/<int:poe_id>/", views.poe_download, name="poe_download"),
     path("<int:pk>/poe/<int:poe_id>/preview/", views.poe_preview, name="poe_preview"),
+    path("drafts/discard/", views.drafts_discard_view, name="drafts_discard"),
+    path("<int:pk>/case-answer/", views.claim_case_answer_view, name="case_answer"),
 ]

@@ -7,8 +7,7 @@ messages on the form, keeping what was typed. Pages work without JavaScript; HTM
 get the page's partials (``page.html#name``).
 """
 
-from contextlib import contextmanager
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,10 +21,14 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from arbitration.selectors import incumbent_request
+from arbitration.services import NO_OPEN_REQUEST, arbitration_answer
 from claims import selectors
 from claims.access import get_claim_for_partner, get_claim_for_reviewer, partner_membership_or_404
 from claims.errors import ClaimChanged, ClaimError, ValidationFailed
-from claims.models import INCENTIVE_ACTIVITIES, EndReason, PoeFile, RejectionReason
+from claims.models import INCENTIVE_ACTIVITIES, EndReason, InfoRequestReason, PoeFile, RejectionReason
+from claims.pending import form_key as pending_form_key
+from claims.pending import pending_attach, pending_keep, pending_kept, pending_remove
 from claims.services import (
     claim_create,
     claim_dispute,
@@ -35,17 +38,19 @@ from claims.services import (
     claim_update,
     claim_withdraw,
     comment_add,
+    drafts_discard,
     poe_attach_many,
 )
-from claims.states import ACTIVE_STATUSES, Status, allowed
+from claims.states import ACTIVE_STATUSES, Status, allowed, status_in_sentence
 from claims.transitions import permitted, require_allowed
 from claims.uploads import PREVIEWABLE_CONTENT_TYPES, check_uploads, safe_header_name
-from claims.validation import check_subscription, check_tenant
-from directory.models import Channel, SubscriptionStatus
+from claims.validation import ClaimInput, check_subscription, check_tenant, validate_claim
+from directory.models import Channel, SolutionArea, SubscriptionStatus
 from lib.params import parse_id, parse_int
 from lib.ratelimit import has_files, rate_limited
 from partner_portal.forms import (
     SUMMARY_LABELS,
+    CaseAnswerForm,
     ClaimForm,
     CommentForm,
     DisputeForm,
@@ -73,6 +78,7 @@ FORM_TEXT_FIELDS = (
     "partner_contact_name",
     "partner_contact_email",
     "description",
+    "filing_comment",
 )
 
 
@@ -145,7 +151,8 @@ def claim_list(request):
         response["HX-Push-Url"] = request.path + (f"?{clean.urlencode()}" if clean else "")
         return response
     context["status_counts"] = selectors.status_counts(partner=membership.partner)
-    context["needs_action"] = selectors.needs_action(partner=membership.partner)
+    context["needs_action"] = needs = selectors.needs_action(partner=membership.partner)
+    context["needs_action_drafts"] = any(claim.status == Status.EDITING for claim in needs)
     return render(request, "claims/claim_list.html", context)
 
 
@@ -179,13 +186,17 @@ def _render_form(request, *, form, claim=None, reclaimed_from=None, general_issu
         action_url = reverse("claims:new")
         title = _("New claim")
     form.enable_live_checks()
+    # The error summary at the top (the GOV.UK pattern): every error, each linking to its input.
     summary = []
     for bound in form:
+        anchor = form.summary_anchor(bound.name)
         label = SUMMARY_LABELS.get(bound.name, bound.label)
-        summary += [(bound.name, f"{label}: {error}") for error in bound.errors]
-        summary += [(bound.name, issue.message) for issue in bound.issues]
+        summary += [(anchor, f"{label}: {error}") for error in bound.errors]
+        summary += [(anchor, issue.message) for issue in bound.issues]
     summary += [("", str(error)) for error in form.non_field_errors()]
     summary += [("", issue.message) for issue in general_issues if not issue.warning]
+    issues = [issue for bound in form for issue in bound.issues] + list(general_issues)
+    form_key = extra.pop("form_key", None) or pending_form_key(None)
     context = {
         "form": form,
         "claim": claim,
@@ -193,7 +204,12 @@ def _render_form(request, *, form, claim=None, reclaimed_from=None, general_issu
         "general_issues": general_issues,
         "general_warnings": [i for i in general_issues if i.warning],
         "summary": summary,
+        # "If the details are right, contact support" is advice for directory errors only.
+        "summary_directory_advice": any(issue.advice for issue in issues if not issue.warning),
         "poe_files": selectors.claim_poe(claim) if claim is not None and claim.pk else [],
+        "form_key": form_key,
+        "kept_files": extra.pop("kept", None) or pending_kept(user=request.user, form_key=form_key),
+        "kept_hours": max(int(settings.PENDING_UPLOAD_TTL.total_seconds() // 3600), 1),
         "action_url": action_url,
         "title": title,
         "nav": "new" if claim is None else "claims",
@@ -202,33 +218,84 @@ def _render_form(request, *, form, claim=None, reclaimed_from=None, general_issu
     return render(request, "claims/claim_form.html", context, status=status)
 
 
+def _precheck(form, *, partner, claim, poe_count: int) -> list:
+    """The submission rules (``claims.validation``) on what the form says now, before anything is
+    saved, so one submit shows every error: a field the form already refused (an e-mail typo, an
+    MPN that is not the company's) keeps its form error and gets no second one from the rules."""
+    cleaned = getattr(form, "cleaned_data", {})
+    values = {}
+    for name in FORM_TEXT_FIELDS:
+        if name in cleaned:
+            values[name] = cleaned[name] if name == "mpn" else (cleaned[name] or "")
+        elif name != "mpn":
+            values[name] = str(form.data.get(name, "")).strip()
+    data = ClaimInput(
+        **{k: v for k, v in values.items() if k in ClaimInput.__dataclass_fields__},
+        products=list(cleaned.get("products") or []),
+        poe_count=poe_count,
+    )
+    if claim is not None and claim.pk and "mpn" not in form.fields:
+        data.mpn = claim.mpn
+    if data.solution_area != SolutionArea.BUSINESS_APPLICATIONS:
+        data.subscription_ref = ""
+    result = validate_claim(data, partner=partner, claim_id=claim.pk if claim is not None else None)
+    refused = {name for name in form.errors if name != "__all__"}
+    return [issue for issue in result.issues if issue.field not in refused]
+
+
 def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
-    """POST of the claim form: "Save draft", "Submit claim", or (without JavaScript) "Update
-    choices" after changing the solution area."""
+    """POST of the claim form: "Submit claim", "Save draft", or (without JavaScript) "Update
+    choices" after changing the solution area or "Remove" on a kept file.
+
+    Every check runs on every submit — the form's fields, each chosen file, and for a
+    submission the rules against the directory — and all their errors come back at once; the
+    files that were accepted are kept for this form (``claims.pending``) and listed as kept,
+    so a corrected form needs no re-upload. Nothing is saved until the whole form passes: a
+    submission is one transaction (create or update the draft, attach the kept files,
+    submit), so a refused one leaves no draft behind (docs/claim-form.md)."""
+    user = request.user
     action = request.POST.get("action", "save")
-    files_chosen = bool(request.FILES.getlist("poe"))
-    render_kw = {"claim": claim, "reclaimed_from": reclaimed_from}
+    form_key = pending_form_key(request.POST.get("upload_key"))
+    render_kw = {"claim": claim, "reclaimed_from": reclaimed_from, "form_key": form_key}
+    remove = parse_id(request.POST.get("remove_kept", ""))
+    if remove is not None:
+        pending_remove(user=user, form_key=form_key, upload_id=remove)
+        action = "refresh"
+
+    existing = claim.poe_files.count() if claim is not None and claim.pk else 0
+    kept = pending_kept(user=user, form_key=form_key)
+    refusals = []
+    chosen = [f for f in request.FILES.getlist("poe") if f]
+    if chosen:
+        accepted, refusals = check_uploads(chosen, existing_count=existing + len(kept))
+        if accepted:
+            try:
+                kept += pending_keep(user=user, form_key=form_key, uploads=accepted, existing_count=existing)
+            except ClaimError as exc:
+                refusals.append(str(exc.message))
+
     if action == "refresh":
         form = ClaimForm(initial=_initial_from_data(request.POST), partner=membership.partner, claim=claim)
-        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+        form.attach_file_refusals(refusals)
+        return _render_form(request, form=form, kept=kept, **render_kw)
 
-    form = ClaimForm(request.POST, request.FILES, partner=membership.partner, claim=claim)
-    if not form.is_valid():
-        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
-    if claim is None and form.cleaned_data.get("mpn") is None:
+    form = ClaimForm(request.POST, partner=membership.partner, claim=claim)
+    form.is_valid()
+    form.attach_file_refusals(refusals)
+    drafting = claim is None or claim.status == Status.EDITING
+    general = []
+    if action == "submit" and drafting:
+        general = form.attach_issues(
+            _precheck(form, partner=membership.partner, claim=claim, poe_count=existing + len(kept))
+        )
+    elif claim is None and "mpn" not in form.errors and form.cleaned_data.get("mpn") is None:
         form.add_error("mpn", _("Choose an MPN ID. A draft needs one too."))
-        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+    if form.has_problems or any(not issue.warning for issue in general):
+        return _render_form(request, form=form, general_issues=general, kept=kept, **render_kw)
 
-    existing = claim.poe_files.count() if claim is not None else 0
-    accepted, upload_errors = check_uploads(form.cleaned_data["poe"], existing_count=existing)
-    if upload_errors:
-        for error in upload_errors:
-            form.add_error("poe", error)
-        return _render_form(request, form=form, files_lost=True, **render_kw)
-
-    user = request.user
+    warnings = []
     try:
-        with _files_removed_on_rollback() as stored, transaction.atomic():
+        with transaction.atomic():
             if claim is None:
                 claim = claim_create(user=user, data=form.service_data(), reclaimed_from=reclaimed_from)
             else:
@@ -238,90 +305,70 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
                     data=form.service_data(),
                     expected_version=_required_version(form.cleaned_data["version"]),
                 )
-            # All the files or none; count and quota are checked again under the locks.
-            stored.extend(poe_attach_many(claim=claim, user=user, uploads=accepted))
-    except ValidationFailed as exc:  # an edit after submission that would break the claim
+            # The kept files become the claim's PoE where they are stored; when this transaction
+            # rolls back they stay kept for the form (nothing to delete, nothing lost).
+            pending_attach(claim=claim, user=user, form_key=form_key)
+            if action == "submit" and claim.status == Status.EDITING:
+                claim.refresh_from_db()
+                claim, warnings = claim_submit(claim=claim, user=user, expected_version=claim.version)
+    except ValidationFailed as exc:  # the rules again under the locks (a concurrent filing), or an edit
+        claim = render_kw["claim"]
         general = form.attach_issues(exc.issues)
-        return _render_form(request, form=form, general_issues=general, files_lost=files_chosen, **render_kw)
+        return _render_form(request, form=form, general_issues=general, **render_kw)
     except ClaimChanged as exc:
+        claim = render_kw["claim"]
         if claim is not None:
             claim.refresh_from_db()
             data = request.POST.copy()
             data["version"] = str(claim.version)
             form = ClaimForm(data, partner=membership.partner, claim=claim)
             form.is_valid()
-            render_kw["claim"] = claim
         form.add_error(None, str(exc.message) + " " + _("Check the values below and save again to keep yours."))
-        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+        return _render_form(request, form=form, **render_kw)
     except ClaimError as exc:
-        form.add_error("poe" if exc.code in POE_REFUSALS else None, str(exc.message))
-        return _render_form(request, form=form, files_lost=files_chosen, **render_kw)
+        claim = render_kw["claim"]
+        if exc.code in POE_REFUSALS:
+            form.attach_file_refusals([exc.message])
+        else:
+            form.add_error(None, str(exc.message))
+        return _render_form(request, form=form, **render_kw)
 
-    claim.refresh_from_db()
-    if action == "submit" and claim.status == Status.EDITING:
-        return _submit(request, membership=membership, claim=claim, posted=request.POST)
-    messages.success(
-        request,
-        _("Draft %(ref)s saved.") % {"ref": claim.reference}
-        if claim.status == Status.EDITING
-        else _("Changes to %(ref)s saved.") % {"ref": claim.reference},
-    )
+    if claim.status != Status.EDITING and action == "submit":
+        _submitted_messages(request, claim, warnings)
+    else:
+        messages.success(
+            request,
+            _("Draft %(ref)s saved.") % {"ref": claim.reference}
+            if claim.status == Status.EDITING
+            else _("Changes to %(ref)s saved.") % {"ref": claim.reference},
+        )
     return redirect("claims:detail", pk=claim.pk)
 
 
-@contextmanager
-def _files_removed_on_rollback():
-    """The PoE stored inside the block (appended to the yielded list) is deleted again when the
-    block raises: its rows roll back with the transaction, so their files must go too."""
-    stored = []
-    try:
-        yield stored
-    except BaseException:
-        for poe in stored:
-            poe.file.storage.delete(poe.file.name)
-        raise
-
-
-def _submit(request, *, membership, claim, posted=None, expected_version=None, files_lost=False):
-    """Submit a saved draft. On failure the claim form comes back with each issue on its field;
-    the draft (and its PoE) stays saved."""
-    try:
-        claim, warnings = claim_submit(claim=claim, user=request.user, expected_version=expected_version)
-    except ValidationFailed as exc:
-        claim.refresh_from_db()
-        if posted is not None:
-            data = posted.copy()
-            data["version"] = str(claim.version)
-            form = ClaimForm(data, partner=membership.partner, claim=claim)
-            form.is_valid()
-        else:
-            form = ClaimForm(initial=_initial_from_claim(claim), partner=membership.partner, claim=claim)
-        general = form.attach_issues(exc.issues)
-        return _render_form(
-            request,
-            form=form,
-            claim=claim,
-            general_issues=general,
-            files_lost=files_lost,
-            saved_not_submitted=True,
-        )
-    except ClaimError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("claims:detail", pk=claim.pk)
+def _submitted_messages(request, claim, warnings) -> None:
     messages.success(
         request,
         _("Claim %(ref)s submitted. Microsoft starts the review within 5 business days.") % {"ref": claim.reference},
     )
     for warning in warnings:
         messages.warning(request, warning.message)
-    if claim.is_competing:
-        messages.info(
-            request,
-            _(
-                "Another claim exists for this customer and product. Microsoft reviews competing claims, which may "
-                "take longer than five business days; watch the claim's comments."
-            ),
-        )
+    # A competing claim is explained once, by the claim page's banner (not also in a message).
+
+
+def _submit(request, *, membership, claim, expected_version=None):
+    """Submit a saved draft (the claim page's "Submit" button). On failure the claim form comes
+    back with each issue on its field; the draft (and its PoE) stays saved."""
+    try:
+        claim, warnings = claim_submit(claim=claim, user=request.user, expected_version=expected_version)
+    except ValidationFailed as exc:
+        claim.refresh_from_db()
+        form = ClaimForm(initial=_initial_from_claim(claim), partner=membership.partner, claim=claim)
+        general = form.attach_issues(exc.issues)
+        return _render_form(request, form=form, claim=claim, general_issues=general, saved_not_submitted=True)
+    except ClaimError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("claims:detail", pk=claim.pk)
+    _submitted_messages(request, claim, warnings)
     return redirect("claims:detail", pk=claim.pk)
 
 
@@ -368,7 +415,7 @@ def claim_edit(request, pk):
     membership = request.user.partner_membership
     if not allowed("edit", claim.status):
         messages.error(
-            request, _("A claim that is “%(status)s” cannot be edited.") % {"status": claim.get_status_display()}
+            request, _("A claim that is “%(status)s” cannot be edited.") % {"status": status_in_sentence(claim.status)}
         )
         return redirect("claims:detail", pk=claim.pk)
     if request.method == "POST":
@@ -452,10 +499,12 @@ def live_check_mpn(request):
 # --- the claim page ----------------------------------------------------------------------------
 
 
-def _actions(claim, can_write: bool) -> dict:
+def _actions(claim, can_write: bool, *, case_request=None) -> dict:
     status = claim.status
     w = can_write
     return {
+        # An approved incumbent answers a request made in its arbitration case.
+        "can_answer_case": w and case_request is not None and allowed("case_answer", status),
         "can_edit": w and allowed("edit", status),
         "can_submit": w and allowed("submit", status),
         "can_withdraw": w and allowed("withdraw", status),
@@ -470,9 +519,15 @@ def _actions(claim, can_write: bool) -> dict:
 
 
 def _thread_context(claim, can_write, comment_form=None) -> dict:
+    comments = selectors.partner_comments(claim)
+    # The competing notice once per page: while the notice at the top of the page explains it,
+    # the thread's entry only says when it happened.
+    notice_above = claim.is_competing and claim.status in ACTIVE_STATUSES
+    for comment in comments:
+        comment.said_above = notice_above and comment.code in ("competing", "competing_incumbent")
     return {
         "claim": claim,
-        "comments": selectors.partner_comments(claim),
+        "comments": comments,
         "comment_form": comment_form or CommentForm(),
         "can_comment": can_write and permitted(claim=claim, action="comment"),
         # A finished claim's thread is closed (a draft has none yet: reviewers cannot see it).
@@ -484,6 +539,11 @@ def _render_detail(request, claim, can_write, *, status=200, **forms):
     poe_files = selectors.claim_poe(claim)
     thread = _thread_context(claim, can_write, forms.get("comment_form"))
     requests = [c for c in thread["comments"] if c.code == "info_requested"]
+    info_request = requests[-1] if requests and claim.status == Status.ACTION_REQUIRED else None
+    labels = dict(InfoRequestReason.choices)
+    info_reasons = [str(labels.get(r, r)) for r in (info_request.data or {}).get("reasons", [])] if info_request else []
+    # An approved incumbent asked for information in its open arbitration case.
+    case_request = incumbent_request(claim)
     context = {
         "claim": claim,
         "can_write": can_write,
@@ -496,13 +556,17 @@ def _render_detail(request, claim, can_write, *, status=200, **forms):
         "end_form": forms.get("end_form") or EndForm(),
         "poe_form": forms.get("poe_form") or PoeForm(),
         "open_form": forms.get("open_form", ""),
-        "show_competing": claim.is_competing and claim.status in ACTIVE_STATUSES,
+        "case_answer_form": forms.get("case_answer_form") or CaseAnswerForm(),
+        "case_request": case_request,
+        # The competing notice once per page: an incumbent's request banner says it already.
+        "show_competing": claim.is_competing and claim.status in ACTIVE_STATUSES and case_request is None,
         "mpn_warning": claim.activity in INCENTIVE_ACTIVITIES and not claim.mpn.incentive_enrolled,
         "decision_reason_label": dict(RejectionReason.choices).get(claim.decision_reason, claim.decision_reason),
         "nav": "claims",
-        "info_request": requests[-1] if requests and claim.status == Status.ACTION_REQUIRED else None,
+        "info_request": info_request,
+        "info_reasons": "; ".join(info_reasons),
         **thread,
-        **_actions(claim, can_write),
+        **_actions(claim, can_write, case_request=case_request),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
 
@@ -756,3 +820,85 @@ def poe_preview(request, pk, poe_id):
     if poe.content_type not in PREVIEWABLE_CONTENT_TYPES:
         raise Http404
     return _poe_response(poe, inline=True)
+
+
+# --- discarding drafts from "Needs your action" ------------------------------------------------
+
+# More than a company may have open (MAX_OPEN_DRAFTS_PER_PARTNER); anything past it is ignored.
+MAX_DISCARD = 500
+
+
+def _discard_selection(values) -> dict[int, int | None]:
+    """``{draft id: version}`` from the ticked ``claim`` values (``"<id>:<version>"``, or a bare
+    id: then any version); malformed values are ignored."""
+    selection = {}
+    for value in values[:MAX_DISCARD]:
+        pk_text, _sep, version_text = str(value).partition(":")
+        pk = parse_id(pk_text)
+        if pk is None:
+            continue
+        selection[pk] = parse_int(version_text, minimum=1, maximum=MAX_VERSION) if version_text else None
+    return selection
+
+
+@login_required
+@require_POST
+def drafts_discard_view(request):
+    """Discard the drafts ticked in "Needs your action" in one step. The first POST shows them
+    and asks to confirm (no JavaScript needed); the confirmed POST (``confirm=1``) discards the
+    company's drafts among them (``claims.services.drafts_discard``) and says how many. Ids of
+    another company's claims, or of claims that are no longer drafts, are ignored; a partner
+    user who may not write gets 403, anyone else 404."""
+    membership = _writer_membership(request)
+    selection = _discard_selection(request.POST.getlist("claim"))
+    if request.POST.get("confirm") != "1":
+        drafts = selectors.drafts_selected(partner=membership.partner, claim_ids=selection)
+        if not drafts:
+            messages.error(request, _("Select at least one draft to discard."))
+            return redirect("claims:list")
+        return render(request, "claims/drafts_discard.html", {"drafts": drafts, "nav": "claims"})
+    versions = {pk: version for pk, version in selection.items() if version is not None}
+    try:
+        discarded = drafts_discard(user=request.user, claim_ids=selection, versions=versions)
+    except ClaimError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("claims:list")
+    done = len(discarded)
+    left = selectors.drafts_selected(partner=membership.partner, claim_ids=selection.keys() - {c.pk for c in discarded})
+    text = (
+        ngettext("%(n)d draft discarded.", "%(n)d drafts discarded.", done) % {"n": done}
+        if done
+        else _("No draft was discarded.")
+    )
+    if left:
+        text += " " + ngettext(
+            "%(n)d draft was kept: it changed after the list was shown. Look at it again first.",
+            "%(n)d drafts were kept: they changed after the list was shown. Look at them again first.",
+            len(left),
+        ) % {"n": len(left)}
+    (messages.success if done else messages.warning)(request, text)
+    return redirect("claims:list")
+
+
+# --- arbitration: an approved incumbent answers Microsoft's request -----------------------------
+
+
+@login_required
+@require_POST
+@rate_limited("poe", when=has_files(f"{CaseAnswerForm.prefix}-poe"))
+def claim_case_answer_view(request, pk):
+    """An approved incumbent's answer to the information request of its arbitration case,
+    optionally with new PoE. The claim stays approved; nothing is rejected if it never comes."""
+
+    def answer(claim, form):
+        require_allowed(claim=claim, action="case_answer")
+        if incumbent_request(claim) is None:  # before the answer's files are stored
+            raise ClaimError(NO_OPEN_REQUEST)
+        if not _attach_action_files(request, claim, form):
+            return None
+        arbitration_answer(
+            claim=claim, user=request.user, message=form.cleaned_data["message"], expected_version=claim.version
+        )
+        return _("Your answer was sent to Microsoft. Your association stays valid until the decision.")
+
+    return _partner_action(request, pk, form_class=CaseAnswerForm, name="case_answer", act=answer)

@@ -30,7 +30,16 @@ SKIP_DIRS = {".venv", "venv", "node_modules", "migrations", "tests", "static", "
 LAYERS = [
     (
         "lib",
-        ["lib", "lib.*", "cpor_portal", "cpor_portal.settings", "cpor_portal.settings_test", "cpor_portal.celery"],
+        [
+            "lib",
+            "lib.*",
+            "cpor_portal",
+            "cpor_portal.settings",
+            "cpor_portal.settings_test",
+            "cpor_portal.celery",
+            "cpor_portal.formats",
+            "cpor_portal.formats.*",
+        ],
     ),
     (
         "models",
@@ -59,6 +68,7 @@ LAYERS = [
             "directory.importer",
             "claims.sla",
             "claims.messages",
+            "claims.guidance",
             "claims.keys",
         ],
     ),
@@ -77,7 +87,7 @@ LAYERS = [
             "review.dashboard",
         ],
     ),
-    ("use cases", ["claims.services", "arbitration.services", "claims.jobs", "claims.jobs.*"]),
+    ("use cases", ["claims.services", "claims.pending", "arbitration.services", "claims.jobs", "claims.jobs.*"]),
     (
         "interface",
         [

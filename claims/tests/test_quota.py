@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from claims.errors import ClaimError, InvalidTransition
-from claims.models import Claim, PoeFile
+from claims.models import Claim, PendingUpload, PendingUploadState, PoeFile
 from claims.services import (
     claim_assign,
     claim_create,
@@ -98,9 +98,14 @@ class TestDraftCap:
         data["poe"] = [upload("a.pdf", pdf_bytes())]
         response = client.post(reverse("claims:new"), data)
         assert response.status_code == 200
-        assert "1 open drafts, the most allowed" in response.content.decode()
+        html = response.content.decode()
+        assert "1 open draft, the most allowed" in html
         assert Claim.objects.count() == 1
-        assert not PoeFile.objects.exists() and stored(poe_location) == []
+        # No PoE stored; the accepted file is kept for the form (claims.pending), for the retry.
+        assert not PoeFile.objects.exists()
+        assert "kept: a.pdf" in html
+        kept = PendingUpload.objects.get(state=PendingUploadState.KEPT)
+        assert [p.relative_to(poe_location).as_posix() for p in stored(poe_location)] == [kept.file.name]
 
 
 # --- the storage quota ---------------------------------------------------------------------------

@@ -30,10 +30,12 @@ ROUTES = [
     ("dispute", "post", "claim", "write"),
     ("end", "post", "claim", "write"),
     ("poe_add", "post", "claim", "write"),
+    ("case_answer", "post", "claim", "write"),
     ("reclaim", "get", "closed", "write"),
     ("reclaim", "post", "closed", "write"),
     ("poe_download", "get", "poe", "read"),
     ("poe_preview", "get", "poe", "read"),
+    ("drafts_discard", "post", None, "write"),
 ]
 ROUTE_IDS = [f"{method}-{name}" for name, method, _obj, _kind in ROUTES]
 

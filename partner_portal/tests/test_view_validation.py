@@ -1,6 +1,6 @@
 """Every validation code of claims.validation through the claim form, where the form can
-produce the situation: the issue must land on its field, the draft is saved (not submitted)
-and everything typed is kept. The rules themselves are tested in
+produce the situation: the issue must land on its field, nothing is saved (no draft is left
+behind), the accepted PoE is kept for the form and everything typed is on the page. The rules themselves are tested in
 ``claims/tests/test_validation.py``."""
 
 import uuid
@@ -15,6 +15,7 @@ from claims.states import Status
 from claims.tests.factories import ClaimFactory, MpnFactory, ProductFactory, SubscriptionFactory, TenantFactory
 from claims.tests.test_uploads import pdf_bytes, upload
 from claims.tests.test_validation import valid_input
+from claims.validation import DIRECTORY_CODES
 from directory.models import Channel, SolutionArea, SubscriptionStatus
 from tests.helpers import login
 
@@ -128,15 +129,17 @@ def test_each_code_through_the_form(client, base, subscription, dynamics_sales, 
     assert response.status_code == 200
     form = response.context["form"]
     assert code in [i.code for i in form[field].issues], [(b.name, [i.code for i in b.issues]) for b in form]
-    # The draft was saved (with its PoE), not submitted; what was typed is on the page.
-    new = Claim.objects.exclude(pk__in=before).get()
-    assert new.status == Status.EDITING
-    assert new.poe_files.count() == 1
+    # Nothing saved (no junk draft); the PDF is kept for the form; what was typed is on the page.
+    assert not Claim.objects.exclude(pk__in=before).exists()
+    assert [k.name for k in response.context["kept_files"]] == ["proof.pdf"]
     html = response.content.decode()
-    assert "Your draft was saved, but it was not submitted" in html
+    assert "Nothing was saved yet" in html
+    assert "kept: proof.pdf" in html
     assert f'data-code="{code}"' in html
     assert "Ada Customer" in html
-    if code in ("tenant_not_found", "domain_tenant_mismatch", "subscription_is_csp"):
+    directory_error = code in DIRECTORY_CODES
+    assert ("a directory error stays, contact support" in html) == directory_error
+    if directory_error:
         assert "Contact support" in html
 
 

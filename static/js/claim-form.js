@@ -53,9 +53,9 @@
     }
   });
 
-  // A refused submission of a new claim still saved it as a draft, and the form now posts to
-  // that draft. Show the draft's address, so that reloading the page opens the draft instead
-  // of posting the new-claim form again (which would file a second draft).
+  // A saved draft submitted from its page that came back refused renders the form at the
+  // submit address, posting to the draft's edit address. Show that address, so that reloading
+  // the page opens the draft instead of posting again.
   function showDraftAddress() {
     var form = document.querySelector("form[data-claim-form][action]");
     if (!form || !window.history || !window.history.replaceState) return;

@@ -60,8 +60,8 @@ def test_partner_switches_to_swedish(actors, tmp_path):
     expect(error).to_contain_text(message)
     expect(page.locator("#id_customer_domain")).to_have_value(e.domain)
 
-    # And back to English, on the same (now saved) draft.
+    # The refused claim was not saved (no junk draft); back to English, the new-claim form again.
     switch_language(page, "en")
     expect(page.locator(".main-nav")).to_contain_text("My claims")
-    expect(page).to_have_url(re.compile(r"/claims/[0-9]+/edit/$"))
-    expect(page.locator("#id_customer_domain")).to_have_value(e.domain)
+    expect(page).to_have_url(re.compile(r"/claims/new/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("New claim")

@@ -1,5 +1,6 @@
 """Journey: a partner runs into each validation rule of the demo cases, sees the message on the
-field it concerns with everything typed kept, then corrects one and submits."""
+field it concerns with everything typed and the accepted file kept (and no draft left behind),
+then corrects one and submits without choosing the file again."""
 
 import pytest
 from playwright.sync_api import expect
@@ -19,12 +20,13 @@ SIMPLE_INPUTS = {"customer_tenant_id", "customer_domain", "activity", "subscript
 def expect_refused_on_field(page, code: str) -> None:
     field = MESSAGES[code][0]
     expect(page.locator(".error-summary")).to_be_visible()
-    expect(page.locator(".error-summary")).to_contain_text("was not submitted")
-    # The message sits in its own field's box, and the summary links to that field.
+    expect(page.locator(".error-summary")).to_contain_text("Nothing was saved yet")
+    # The message sits in its own field's box, and the summary links to that field's input.
     issue = page.locator(f"#field-{field} .field-error.issue[data-code='{code}']")
     expect(issue).to_be_visible()
     expect(issue).not_to_be_empty()
-    expect(page.locator(f".error-summary a[href='#field-{field}']")).to_have_count(1)
+    anchor = f"id_{field}_0" if field == "products" else f"id_{field}"
+    expect(page.locator(f".error-summary a[href='#{anchor}']")).to_have_count(1)
     if field in SIMPLE_INPUTS:
         expect(page.locator(f"#id_{field}")).to_have_attribute("aria-invalid", "true")
     # No other rule fires: each case breaks exactly one.
@@ -48,10 +50,8 @@ def test_partner_hits_each_validation_error_then_fixes_one(actors, tmp_path):
             page.screenshot(path=str(ARTIFACTS / f"validation-{case}-FAILED.png"), full_page=True)
             problems.append(f"{case}: {exc}")
     assert not problems, "\n\n".join(problems)
-    # Each refused submission kept a draft; none was submitted.
-    drafts = Claim.objects.filter(partner__name="Contoso", description=entry(FAILING[0]).description)
-    assert drafts.count() == len(FAILING)
-    assert not drafts.exclude(status=Status.EDITING).exists()
+    # No refused submission left a draft behind.
+    assert not Claim.objects.filter(partner__name="Contoso", description=entry(FAILING[0]).description).exists()
 
     # The tenant ID and domain do not match: the partner corrects the domain and submits.
     page.goto("/claims/new/")
@@ -60,16 +60,8 @@ def test_partner_hits_each_validation_error_then_fixes_one(actors, tmp_path):
     expect(page.locator("#tenant-check .issue[data-code='domain_tenant_mismatch']")).to_be_visible()
     submit_claim(page)
     expect_refused_on_field(page, "domain_tenant_mismatch")
-    # The refused claim was saved as a draft; the address is now the draft's, so a reload
-    # cannot post the new-claim form again and file a second draft.
-    draft = Claim.objects.filter(partner__name="Contoso", status=Status.EDITING).latest("pk")
-    expect(page).to_have_url(f"{actors.base_url}/claims/{draft.pk}/edit/")
-    page.reload()
-    expect(page.locator("#id_customer_domain")).to_have_value(e.domain)
-    assert Claim.objects.filter(partner__name="Contoso", status=Status.EDITING).latest("pk") == draft
-    # The file went with the saved draft: nothing to choose again.
-    expect(page.locator(".file-list")).to_contain_text(poe.name)
-    expect(page.locator("#files-lost")).to_have_count(0)
+    # The accepted file is kept for the form: nothing to choose again.
+    expect(page.locator("#kept-files")).to_contain_text(f"kept: {poe.name}")
     right = entry("valid_presales").domain
     page.locator("#id_customer_domain").fill(right)
     page.locator("#id_customer_domain").press("Tab")  # leaving the field runs the live check
@@ -77,5 +69,5 @@ def test_partner_hits_each_validation_error_then_fixes_one(actors, tmp_path):
     submit_claim(page)
     expect(page.locator(".page-head h1 .pill")).to_have_text("Submitted")
     claim = Claim.objects.get(status=Status.SUBMITTED, customer_domain=right, partner__name="Contoso")
-    assert claim.poe_files.count() == 1
-    assert claim == draft
+    assert [p.original_name for p in claim.poe_files.all()] == [poe.name]
+    assert not Claim.objects.filter(partner__name="Contoso", status=Status.EDITING, description=e.description).exists()

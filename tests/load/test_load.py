@@ -334,6 +334,8 @@ def test_fifty_users_lose_nothing(load_server):
         {
             "claims.claim.created": len(claims),
             "claims.poe.added": poe_files,
+            # Each claim form's files are received for the form (claims.pending) in one event.
+            "claims.upload.received": len(claims),
             "claims.claim.submitted": db_submitted,
             "claims.comment.added": sum(comments.values()) + sum(notes.values()),
         }

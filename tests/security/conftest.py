@@ -14,7 +14,7 @@ from django.test import Client
 
 from arbitration.models import ArbitrationCase, CaseStatus
 from claims import services
-from claims.models import Claim, PoeFile
+from claims.models import Claim, PendingUpload, PoeFile
 from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, SubscriptionFactory, member
 from notifications.models import Notification
 from partners.models import Role
@@ -93,6 +93,7 @@ def poe_dir(tmp_path, monkeypatch):
     location = tmp_path / "poe-files"
     storage = import_string(settings.STORAGES["poe"]["BACKEND"])(location=str(location))
     monkeypatch.setattr(PoeFile._meta.get_field("file"), "storage", storage)
+    monkeypatch.setattr(PendingUpload._meta.get_field("file"), "storage", storage)
     return location
 
 
@@ -180,6 +181,19 @@ def admin_rows(world):
     AccessFailureLog.objects.create(**who, path_info="/accounts/login/", attempt_time=now)
     JobRun.objects.create(name="sla_sweep", last_success_at=now)
     SweepMark.objects.create(key="security:mark", claim=world.companies["contoso"].claim)
+    contoso = world.companies["contoso"]
+    PendingUpload.objects.create(
+        user=contoso.admin,
+        partner=contoso.partner,
+        form_key="0" * 32,
+        file="pending/security.pdf",
+        name="kept.pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        expires_at=now,
+    )
 
 
 def client_for(actor: str, world: World, **kwargs) -> Client:

@@ -189,8 +189,14 @@ ROUTES = {
     ),
     "claims:end": Route("action", "post", CLAIM_OBJECTS, partner(write=True, ok=OK_POST), body={"message": ""}),
     "claims:poe_add": Route("action", "post", CLAIM_OBJECTS, partner(write=True, ok=OK_POST), body={}),
+    # an approved incumbent's answer in arbitration (any other claim: the page with the refusal)
+    "claims:case_answer": Route(
+        "action", "post", CLAIM_OBJECTS, partner(write=True, ok=OK_POST), body={"answer-message": ""}
+    ),
     "claims:poe_download": Route("download", "get", POE_OBJECTS, partner(write=False, non_partner=_poe_for_reviewers)),
     "claims:poe_preview": Route("download", "get", POE_OBJECTS, partner(write=False, non_partner=_poe_for_reviewers)),
+    # an empty selection: back to the list with a message, nothing discarded
+    "claims:drafts_discard": Route("action", "post", (), partner(write=True, ok=302), body={"claim": ""}),
     # review: reviewers and leads
     "review:queue": Route("page", "get", (), reviewer(), htmx=True),
     "review:bulk": Route("action", "post", (), reviewer(ok=302), body={"action": "assign_me"}),
