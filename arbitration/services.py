@@ -50,6 +50,7 @@ from claims.transitions import (
 from lib import clock
 from lib.business_days import business_days_after
 from lib.locks import lock_association_key
+from lib.retry import retry_on_conflict
 from notifications.services import notify_partner, notify_users
 
 CASE_CHANGED = _("This case changed while you were working on it. Reload to see the latest version.")
@@ -88,6 +89,7 @@ def _check_claim_versions(claims, expected_claim_versions) -> None:
         raise ClaimChanged(CASE_CHANGED)
 
 
+@retry_on_conflict
 @transaction.atomic
 def arbitration_award(
     *,
@@ -174,6 +176,7 @@ def arbitration_award(
     return case
 
 
+@retry_on_conflict
 @transaction.atomic
 def arbitration_reopen(*, case: ArbitrationCase, user, reason: str, expected_version=None):
     """A lead reopens a decided case: the winner stays approved (as incumbent); the claims
@@ -235,6 +238,7 @@ def _bump(case: ArbitrationCase, fields=()) -> None:
     case.refresh_from_db(fields=["version"])
 
 
+@retry_on_conflict
 @transaction.atomic
 def arbitration_assign(*, case: ArbitrationCase, user, assignee, expected_version=None) -> ArbitrationCase:
     """Reviewers take an open case; only leads give it to another reviewer (or to nobody).
@@ -263,6 +267,7 @@ def arbitration_assign(*, case: ArbitrationCase, user, assignee, expected_versio
     return case
 
 
+@retry_on_conflict
 @transaction.atomic
 def arbitration_request_info(
     *,
@@ -348,6 +353,7 @@ def arbitration_request_info(
     return case
 
 
+@retry_on_conflict
 @transaction.atomic
 def arbitration_answer(*, claim: Claim, user, message: str, expected_version=None) -> Claim:
     """The partner of an approved incumbent answers the information request of its open case

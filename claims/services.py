@@ -56,6 +56,7 @@ from lib import clock
 from lib.actors import is_system
 from lib.business_days import business_days_after, business_days_between
 from lib.locks import lock_association_key
+from lib.retry import retry_on_conflict
 from notifications.services import notify_partner, notify_users
 from partners.models import Partner
 
@@ -114,6 +115,7 @@ def _apply_fields(claim: Claim, data: dict, allowed: set[str]) -> tuple[set[str]
     return changed, products
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Claim:
     """A new draft (``editing``) for the user's company. Any subset of fields may be set. A
@@ -154,6 +156,7 @@ def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Cl
     return claim
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_update(*, claim: Claim, user, data: dict, expected_version=None) -> Claim:
     """Change the partner-editable fields. In ``editing`` every field; after submission only
@@ -202,6 +205,7 @@ def claim_update(*, claim: Claim, user, data: dict, expected_version=None) -> Cl
 # --- the partner's transitions ------------------------------------------------------------
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_submit(*, claim: Claim, user, expected_version=None):
     """editing → submitted. Runs every validation rule against the directory; on success
@@ -244,6 +248,7 @@ def claim_submit(*, claim: Claim, user, expected_version=None):
     return claim, result.warnings
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_resubmit(*, claim: Claim, user, message: str, expected_version=None) -> Claim:
     """action_required → under_review with the partner's answer; the reviewer's clock resumes
@@ -261,6 +266,7 @@ def claim_resubmit(*, claim: Claim, user, message: str, expected_version=None) -
     return claim
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_withdraw(*, claim: Claim, user, reason: str = "", expected_version=None) -> Claim:
     """Before a decision the partner may recall its claim (drafts included). A competing
@@ -275,6 +281,7 @@ def claim_withdraw(*, claim: Claim, user, reason: str = "", expected_version=Non
     return claim
 
 
+@retry_on_conflict
 @transaction.atomic
 def drafts_discard(*, user, claim_ids, versions: dict[int, int] | None = None, reason: str = "") -> list[Claim]:
     """Discard several of the company's drafts at once ("Needs your action" on My claims): for
@@ -334,6 +341,7 @@ def drafts_discard(*, user, claim_ids, versions: dict[int, int] | None = None, r
     return drafts
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_dispute(*, claim: Claim, user, justification: str, expected_version=None) -> Claim:
     """rejected → disputed within 30 calendar days of the rejection, with a justification
@@ -353,6 +361,7 @@ def claim_dispute(*, claim: Claim, user, justification: str, expected_version=No
     return claim
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_end(*, claim: Claim, user, reason: str, message: str = "", expected_version=None) -> Claim:
     """approved → ended. The partner ends its association with a mandatory reason; the
@@ -374,6 +383,7 @@ def claim_end(*, claim: Claim, user, reason: str, message: str = "", expected_ve
 # --- the reviewer's transitions -----------------------------------------------------------
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_start_review(*, claim: Claim, user, expected_version=None) -> Claim:
     """submitted → under_review. The reviewer takes the claim (if unassigned) and has
@@ -391,6 +401,7 @@ def claim_start_review(*, claim: Claim, user, expected_version=None) -> Claim:
     return claim
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_assign(*, claim: Claim, user, assignee, expected_version=None) -> Claim:
     """Assign a claim awaiting Microsoft. Reviewers take claims themselves; only leads
@@ -432,6 +443,7 @@ def _reviewer_days_left(claim: Claim, now) -> int:
     return min(max(1, left), SERVICE_DAYS)
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_request_info(*, claim: Claim, user, reasons: list[str], message: str, expected_version=None) -> Claim:
     """under_review | disputed → action_required. The partner has 5 business days to answer;
@@ -463,6 +475,7 @@ def claim_request_info(*, claim: Claim, user, reasons: list[str], message: str, 
     return claim
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_approve(*, claim: Claim, user, message: str = "", expected_version=None) -> Claim:
     """under_review | disputed → approved: the partner owns the key. A claim in an open
@@ -475,6 +488,7 @@ def claim_approve(*, claim: Claim, user, message: str = "", expected_version=Non
     return claim_mark_approved(claim=claim, actor=user, message=message)
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_reject(*, claim: Claim, user, reason: str, message: str = "", expected_version=None) -> Claim:
     """under_review | disputed → rejected with a coded reason. The partner may dispute within
@@ -499,6 +513,7 @@ def claim_reject(*, claim: Claim, user, reason: str, message: str = "", expected
     return claim_mark_rejected(claim=claim, actor=user, action=action, reason=reason, message=message)
 
 
+@retry_on_conflict
 @transaction.atomic
 def claim_revert(*, claim: Claim, user, reason: str, expected_version=None) -> Claim:
     """approved | rejected → under_review: a review lead takes back a mistaken decision. The
@@ -520,6 +535,7 @@ def claim_revert(*, claim: Claim, user, reason: str, expected_version=None) -> C
 # --- comments and PoE ---------------------------------------------------------------------
 
 
+@retry_on_conflict
 @transaction.atomic
 def comment_add(*, claim: Claim, user, body: str, internal: bool = False) -> Comment:
     """A comment in the claim's thread. Partners write partner-visible comments on their own
@@ -605,7 +621,7 @@ def poe_attach_many(*, claim: Claim, user, uploads) -> list[PoeFile]:
     form is already in the storage and recorded where it is) and writes its row. When anything
     fails, the files written so far are deleted again and the rows roll back with the
     transaction. (A caller's enclosing transaction that rolls back later must delete the
-    returned files itself, as ``partner_portal.views`` does.)"""
+    files it wrote itself.) Not retried on a deadlock (``lib.retry``): it moves upload files."""
     require_partner_writer(user, claim)
     uploads = list(uploads)
     if not uploads:

@@ -21,6 +21,7 @@ from claims.states import TRANSITIONS, Status, status_in_sentence
 from lib import clock
 from lib.business_days import business_days_after
 from lib.db import violated_constraint
+from lib.locks import lock_association_key
 from notifications.services import notify_partner
 
 SERVICE_DAYS = 5
@@ -71,8 +72,17 @@ def dispute_window_open(claim: Claim, *, now=None) -> bool:
 def claim_lock(*, claim: Claim, action: str, expected_version=None) -> Claim:
     """The claim re-read with its row lock, refused with ``ClaimChanged`` when the caller's
     form was drawn from another version, and with ``InvalidTransition`` when ``action`` is not
-    allowed from its status."""
+    allowed from its status.
+
+    The lock order (docs/architecture.md, "Concurrency"): a claim that covers an association
+    key is locked only after the key's advisory lock, as the case and the key's other claims
+    are, so no two writers on one key ever wait for each other in opposite orders. The key is
+    set once, at submission, and never changes; a draft has none (and is in no case)."""
+    key = claim.association_key
+    lock_association_key(key)
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if locked.association_key != key:  # the caller's copy predates its submission: rare, and retried
+        lock_association_key(locked.association_key)  # if it ever meets the opposite order
     if expected_version is not None and locked.version != int(expected_version):
         raise ClaimChanged()
     require_allowed(claim=locked, action=action)
