@@ -45,11 +45,16 @@ def _poe_storage(settings, tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Cached values (e.g. a partner's status strip) must not leak from one test into the next."""
+    """Cached values (e.g. a partner's status strip) must not leak from one test into the next,
+    nor an open cache breaker (lib.cache) from a test that broke the cache."""
     from django.core.cache import cache
 
+    from lib.cache import breaker_reset
+
+    breaker_reset()
     cache.clear()
     yield
+    breaker_reset()
     cache.clear()
 
 

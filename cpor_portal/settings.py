@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from lib.client_ip import parse_networks
-from lib.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
+from lib.env import database_from_url, env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CPOR_VAR_DIR", str(BASE_DIR / "var")))
@@ -134,8 +134,19 @@ REDIS_URL = env_str("REDIS_URL")
 # The cache may live in its own Redis database, so that flushing it never touches the broker's
 # queues (CI sets it; by default the cache shares REDIS_URL).
 REDIS_CACHE_URL = env_str("REDIS_CACHE_URL") or REDIS_URL
+# A frozen Redis must cost a call a quarter of a second, not redis-py's 5 s; after a failure the
+# cache is skipped for CACHE_BREAKER_SECONDS (lib.cache).
+CACHE_CONNECT_TIMEOUT = env_float("CACHE_CONNECT_TIMEOUT", 0.25)
+CACHE_SOCKET_TIMEOUT = env_float("CACHE_SOCKET_TIMEOUT", 0.25)
+CACHE_BREAKER_SECONDS = env_float("CACHE_BREAKER_SECONDS", 5.0)
 if REDIS_CACHE_URL:
-    CACHES = {"default": {"BACKEND": "lib.redis_cache.ReusingRedisCache", "LOCATION": REDIS_CACHE_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "lib.redis_cache.ReusingRedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": CACHE_CONNECT_TIMEOUT, "socket_timeout": CACHE_SOCKET_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long a drawn queue page is kept (review/views.py). Any claim change makes a new cache
@@ -269,6 +280,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that hangs must not hold the sending task (seconds).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# A row left "sending" by a killed worker is sent again after this (notifications.sending).
+EMAIL_STALE_AFTER_SECONDS = env_int("EMAIL_STALE_AFTER_SECONDS", 120, minimum=10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CPOR Portal <cpor-noreply@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -286,7 +301,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+# An unacknowledged message (its worker was killed) is delivered again after the visibility
+# timeout. It must outlast the longest task (CELERY_TASK_TIME_LIMIT, 300 s) and the longest retry
+# countdown (lib.tasks, 300 s), or a task still running or waiting would run twice: 600 s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 # One beat schedule, in code (reviewed like code); see README "Background jobs".
 CELERY_BEAT_SCHEDULE = {

@@ -1,43 +1,103 @@
-"""The cache as an optimisation only: when it is unreachable (Redis down) a read is a miss and
-a write or delete is skipped, logged once per call, and the request goes on. Nothing that
-must happen (a claim's change, a page) may fail because the cache is away."""
+"""The cache as an optimisation only: when it is unreachable (Redis down, or frozen) a read is
+a miss and a write or delete is skipped, and the request goes on. Nothing that must happen (a
+claim's change, a page) may fail or wait because the cache is away.
+
+Three things keep an outage cheap (docs/architecture.md, "Caches"):
+- short timeouts on the client (``CACHE_CONNECT_TIMEOUT`` / ``CACHE_SOCKET_TIMEOUT``, 250 ms),
+  so a frozen Redis costs one call a quarter of a second, not redis-py's default 5 s;
+- a circuit breaker: after a failure the cache is skipped for ``CACHE_BREAKER_SECONDS`` (5), so
+  the requests meanwhile do not wait at all; then one call tries again;
+- logs that stay readable: one line per failure, a traceback at most once a minute per
+  process (with the count of failures since the last one).
+"""
 
 import logging
+import threading
+import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 log = logging.getLogger(__name__)
 
+TRACEBACK_EVERY_S = 60.0
+_breaker = {"open_until": 0.0, "last_traceback": -TRACEBACK_EVERY_S, "unreported": 0}
+_breaker_lock = threading.Lock()
+
+
+def cache_available() -> bool:
+    """False while the breaker is open (a recent failure): callers skip the cache."""
+    return time.monotonic() >= _breaker["open_until"]
+
+
+def cache_failed(operation: str, exc: BaseException) -> None:
+    """Record a failed cache call: open the breaker and log it (a traceback at most once a
+    minute per process). For every caller of the cache, here and in ``lib.ratelimit``."""
+    now = time.monotonic()
+    pause = getattr(settings, "CACHE_BREAKER_SECONDS", 5.0)
+    with _breaker_lock:
+        _breaker["open_until"] = now + pause
+        with_traceback = now - _breaker["last_traceback"] >= TRACEBACK_EVERY_S
+        if with_traceback:
+            _breaker["last_traceback"], since, _breaker["unreported"] = now, _breaker["unreported"], 0
+        else:
+            _breaker["unreported"] += 1
+    if with_traceback:
+        log.warning(
+            "cache unreachable: %s (%s); skipping the cache for %.0f s; %d failures since the last traceback",
+            operation,
+            type(exc).__name__,
+            pause,
+            since,
+            exc_info=exc,
+        )
+    else:
+        log.warning("cache unreachable: %s (%s); skipping the cache for %.0f s", operation, type(exc).__name__, pause)
+
+
+def breaker_reset() -> None:
+    """Close the breaker (tests; a process that knows the cache is back)."""
+    with _breaker_lock:
+        _breaker.update(open_until=0.0, last_traceback=-TRACEBACK_EVERY_S, unreported=0)
+
 
 def cache_get(key: str, default=None):
+    if not cache_available():
+        return default
     try:
         return cache.get(key, default)
-    except Exception:  # redis.ConnectionError, timeouts, …: whatever the backend raises
-        log.warning("cache unreachable: get %s", key, exc_info=True)
+    except Exception as exc:  # redis.ConnectionError, timeouts, …: whatever the backend raises
+        cache_failed(f"get {key}", exc)
         return default
 
 
 def cache_set(key: str, value, timeout: int) -> None:
+    if not cache_available():
+        return
     try:
         cache.set(key, value, timeout=timeout)
-    except Exception:
-        log.warning("cache unreachable: set %s", key, exc_info=True)
+    except Exception as exc:
+        cache_failed(f"set {key}", exc)
 
 
 def cache_delete_many(keys: list[str]) -> None:
+    if not cache_available():
+        return
     try:
         cache.delete_many(keys)
-    except Exception:
-        log.warning("cache unreachable: delete_many", exc_info=True)
+    except Exception as exc:
+        cache_failed("delete_many", exc)
 
 
 def cache_set_many(values: dict, timeout: int) -> None:
+    if not cache_available():
+        return
     try:
         cache.set_many(values, timeout=timeout)
-    except Exception:
-        log.warning("cache unreachable: set_many", exc_info=True)
+    except Exception as exc:
+        cache_failed("set_many", exc)
 
 
 # --- generations ----------------------------------------------------------------------------
@@ -55,22 +115,26 @@ def cache_generations(*names: str) -> dict[str, str | None]:
     """The current tokens of ``names`` (one round trip), each ``None`` when the cache is
     unreachable (then nothing may be served from or stored in the cache for it)."""
     keys = {_generation_key(name): name for name in names}
+    if not cache_available():
+        return dict.fromkeys(names)
     try:
         found = cache.get_many(list(keys))
         for key in keys.keys() - found.keys():  # first use, or evicted: start one
             cache.add(key, uuid.uuid4().hex, timeout=None)
             found[key] = cache.get(key)
-    except Exception:
-        log.warning("cache unreachable: generations %s", names, exc_info=True)
+    except Exception as exc:
+        cache_failed(f"generations {', '.join(names)}", exc)
         return dict.fromkeys(names)
     return {name: found.get(key) for key, name in keys.items()}
 
 
 def cache_get_many(keys: list[str]) -> dict:
+    if not cache_available():
+        return {}
     try:
         return cache.get_many(keys)
-    except Exception:
-        log.warning("cache unreachable: get_many", exc_info=True)
+    except Exception as exc:
+        cache_failed("get_many", exc)
         return {}
 
 
@@ -97,10 +161,12 @@ def cache_get_current(key: str, names: tuple[str, ...]):
     under the current generations of ``names``, and those generations (``None`` when one is
     unknown or the cache unreachable: then store nothing)."""
     generation_keys = [_generation_key(name) for name in names]
+    if not cache_available():
+        return None, None
     try:
         found = cache.get_many([key, *generation_keys])
-    except Exception:
-        log.warning("cache unreachable: get %s", key, exc_info=True)
+    except Exception as exc:
+        cache_failed(f"get {key}", exc)
         return None, None
     current = tuple(found.get(k) for k in generation_keys)
     if None in current:

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.shortcuts import render
 
+from lib.cache import cache_available, cache_failed
 from lib.client_ip import client_ip
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ def hit(scope: str, who: str, *, cache=None, now: float | None = None) -> int | 
     now = time.time() if now is None else now
     window = int(now // seconds)
     key = f"ratelimit:{scope}:{who}:{window}"
+    if not cache_available():  # the breaker is open (lib.cache): let the request through at once
+        return None
     try:
         if cache.add(key, 1, timeout=seconds):
             used = 1
@@ -67,8 +70,8 @@ def hit(scope: str, who: str, *, cache=None, now: float | None = None) -> int | 
                 used = 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
             if used == 1:  # Redis's INCR re-created an expired key without a timeout
                 cache.touch(key, timeout=seconds)
-    except Exception:  # redis.ConnectionError, timeouts, …: never refuse because the cache is away
-        log.warning("rate limit not counted (cache unreachable): %s", scope, exc_info=True)
+    except Exception as exc:  # redis.ConnectionError, timeouts, …: never refuse because the cache is away
+        cache_failed(f"rate limit {scope} not counted", exc)
         return None
     if used <= requests:
         return None

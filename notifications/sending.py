@@ -3,10 +3,12 @@
 Each pending row is claimed with a conditional UPDATE (pending → sending) before it is sent,
 so two workers never send the same row. A failed send puts the row back to pending with an
 exponential backoff (``email_next_attempt_at``) until ``MAX_ATTEMPTS``; a row stuck in
-``sending`` (worker killed between claiming and marking) is retried after ``STALE_AFTER``.
-That last case is the one place a message can go out twice: SMTP has no transactions, so
-delivery is at-least-once in a window of milliseconds, while the notification row itself
-exists exactly once.
+``sending`` (worker killed between claiming and marking) is retried after ``STALE_AFTER``
+(``EMAIL_STALE_AFTER_SECONDS``, 2 minutes: a send takes milliseconds). That last case is the
+one place a message can go out twice: SMTP has no transactions, so delivery is at-least-once
+in a window of milliseconds, while the notification row itself exists exactly once. Every
+message of one notification carries the same ``Message-ID`` (``message_id``), so a resend is
+recognisably the same message: mail clients and list servers drop the duplicate.
 
 When the mail server itself is unreachable (several sends in a row fail with a connection
 error) the batch stops and ``MailServerUnavailable`` is raised, so the Celery task retries
@@ -16,6 +18,7 @@ with backoff instead of burning every row's attempts.
 import datetime as dt
 import logging
 import smtplib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -37,7 +40,7 @@ from notifications.texts import (
 
 log = logging.getLogger(__name__)
 BATCH = 200
-STALE_AFTER = dt.timedelta(minutes=10)
+STALE_AFTER = dt.timedelta(seconds=getattr(settings, "EMAIL_STALE_AFTER_SECONDS", 120))
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = dt.timedelta(minutes=2)
 BACKOFF_MAX = dt.timedelta(hours=6)
@@ -57,6 +60,13 @@ def backoff(attempts: int) -> dt.timedelta:
 def email_language(user) -> str:
     language = getattr(user, "language", "") or ""
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def message_id(notification: Notification) -> str:
+    """The notification's ``Message-ID``: the same for every send of it (a resend after a crash
+    is the same message), unique across notifications and installations (``SITE_URL``'s host)."""
+    host = urlsplit(settings.SITE_URL).hostname or "cpor.invalid"
+    return f"<cpor-notification-{notification.pk}@{host}>"
 
 
 def render_email(notification: Notification) -> EmailMultiAlternatives:
@@ -93,7 +103,11 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
         text,
         settings.DEFAULT_FROM_EMAIL,
         [recipient.email],
-        headers={"Content-Language": language, "X-CPOR-Notification": str(notification.pk)},
+        headers={
+            "Content-Language": language,
+            "X-CPOR-Notification": str(notification.pk),
+            "Message-ID": message_id(notification),
+        },
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -173,3 +173,17 @@ def test_an_unreachable_server_never_exhausts_the_attempts(draft, contoso_admin,
     for attempt in range(MAX_ATTEMPTS + 2):
         send_pending(now=now + dt.timedelta(days=attempt))
     assert Notification.objects.get().email_state == EmailState.PENDING
+
+
+def test_every_send_of_a_notification_has_the_same_message_id(contoso_admin, draft, settings):
+    settings.SITE_URL = "https://cpor.example.com"
+    first = Notification.objects.create(recipient=contoso_admin, claim=draft, kind="comment")
+    second = Notification.objects.create(recipient=contoso_admin, claim=draft, kind="comment")
+    ids = [sending.render_email(n).extra_headers["Message-ID"] for n in (first, first, second)]
+    assert ids[0] == ids[1] == f"<cpor-notification-{first.pk}@cpor.example.com>"
+    assert ids[2] != ids[0]
+    assert sending.render_email(first).message()["Message-ID"] == ids[0]  # Django keeps ours
+
+
+def test_a_stuck_send_is_retried_within_minutes():
+    assert dt.timedelta(minutes=2) >= sending.STALE_AFTER

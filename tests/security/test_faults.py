@@ -72,7 +72,7 @@ def _production_env(**extra):
     return env
 
 
-def test_database_unreachable_gives_503_health_and_a_friendly_500_page(tmp_path):
+def test_database_unreachable_gives_503_health_and_a_friendly_503_page(tmp_path):
     env = _production_env(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{CLOSED_PORT}/cpor",
         CPOR_VAR_DIR=str(tmp_path),
@@ -101,10 +101,11 @@ def test_database_unreachable_gives_503_health_and_a_friendly_500_page(tmp_path)
     assert body["status"] == "unavailable" and body["database"] == "unreachable"
 
     page = out["page"]
-    assert page["status"] == 500
+    assert page["status"] == 503  # the database is away: come back, not "we have a bug"
+    assert page["headers"]["Retry-After"] == "30"
     assert page["headers"]["Content-Type"].startswith("text/html")
     html = page["body"]
-    assert "Something went wrong on our side" in html
+    assert "The portal is briefly unavailable" in html
     for leak in (
         "Traceback",
         "OperationalError",
@@ -133,9 +134,9 @@ def test_database_unreachable_in_the_process_under_test(client, db, quiet_reques
         client.cookies["sessionid"] = "0123456789abcdefghijklmnopqrstuv"
         page = client.get(reverse("claims:list"))
     assert health.status_code == 503
-    assert page.status_code == 500
+    assert page.status_code == 503 and page["Retry-After"] == "30"
     html = page.content.decode()
-    assert "Something went wrong on our side" in html and "OperationalError" not in html
+    assert "The portal is briefly unavailable" in html and "OperationalError" not in html
 
 
 # --- a write that dies half-way ----------------------------------------------------------------
