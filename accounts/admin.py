@@ -7,6 +7,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from lib.admin import StrictAdminMixin, StrictIdsAdminMixin
@@ -26,7 +27,7 @@ class MembershipInline(StrictIdsAdminMixin, admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(StrictAdminMixin, DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Portal"), {"fields": ("language",)}))
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Portal"), {"fields": ("language", "queue_shortcuts")}))
     add_fieldsets = (
         (
             None,
@@ -55,6 +56,40 @@ admin.site.unregister(Group)
 class GroupAdmin(StrictAdminMixin, DjangoGroupAdmin):
     pass
 
+
+# django-axes ships no Swedish. Its names and labels, marked here, get their translations from
+# our catalog: Django looks a message up in one catalog merged from every app's and ours.
+AXES_TEXTS = (
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
+)
 
 # django-axes' sign-in logs, with their filters and date hierarchy (attempt_time) read the strict way.
 for _model, _model_admin in (

@@ -20,9 +20,17 @@ class User(AbstractUser):
         default="en",
         help_text=_("Language of the portal and of e-mails sent to this user."),
     )
+    # WCAG 2.1.4: single-key shortcuts can be turned off (the queue's switch, accounts.views).
+    queue_shortcuts = models.BooleanField(
+        _("queue keyboard shortcuts"),
+        default=True,
+        help_text=_("Single-key shortcuts on the review queue: j and k move, x selects, / searches."),
+    )
 
     class Meta:
         db_table = "accounts_user"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     @cached_property
     def _facts(self) -> dict:

@@ -1,12 +1,14 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,17 +36,23 @@ def _local_path(url: str) -> bool:
     return url.startswith("/") and len(url) <= 2000 and not any(ord(c) < 32 or ord(c) == 127 for c in url)
 
 
-@require_POST
-def set_language(request):
-    """Switch the UI language; a signed-in user's choice is saved (and used for e-mail)."""
-    language = request.POST.get("language", "")
+def _safe_next(request) -> str:
+    """Where a header form returns to: its posted ``next`` when that is a path on this site, else
+    "/". (Used with HttpResponseRedirect, not redirect(): that would read a word such as "ж" or
+    "2" as a URL name to reverse, a 500.)"""
     next_url = request.POST.get("next") or "/"
     if not _local_path(next_url) or not url_has_allowed_host_and_scheme(
         next_url, {request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = "/"
-    # Not redirect(): it would read a word such as "ж" or "2" as a URL name to reverse (a 500).
-    response = HttpResponseRedirect(next_url)
+        return "/"
+    return next_url
+
+
+@require_POST
+def set_language(request):
+    """Switch the UI language; a signed-in user's choice is saved (and used for e-mail)."""
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request))
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated and request.user.language != language:
             request.user.language = language
@@ -58,6 +66,25 @@ def set_language(request):
             secure=settings.LANGUAGE_COOKIE_SECURE,
         )
     return response
+
+
+@login_required
+@require_POST
+def keyboard_shortcuts(request):
+    """Turn the review queue's single-key shortcuts on (``enabled=1``) or off (``enabled=0``) for
+    the signed-in user, then back to ``next`` (a path on this site, else the home page). The
+    value is explicit, not a toggle, so a form sent twice says the same; any other value changes
+    nothing."""
+    enabled = request.POST.get("enabled")
+    next_url = _safe_next(request)
+    if enabled in ("0", "1"):
+        user = request.user
+        wanted = enabled == "1"
+        if user.queue_shortcuts != wanted:
+            user.queue_shortcuts = wanted
+            user.save(update_fields=["queue_shortcuts"])
+        messages.success(request, _("Keyboard shortcuts turned on.") if wanted else _("Keyboard shortcuts turned off."))
+    return HttpResponseRedirect(next_url)
 
 
 @never_cache

@@ -7,6 +7,7 @@ something the reviewer has not seen.
 """
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.services import AWARD_REASON_REQUIRED, PARTNERS_REQUIRED, REOPEN_REASON_REQUIRED
@@ -35,10 +36,26 @@ def decode_versions(text: str) -> dict[int, int] | None:
     return versions or None
 
 
+def claim_choice(column, *, status: bool = False):
+    """A claim as a choice of the case's forms: its partner, then (muted) its reference, its
+    status if asked, and whether it is the incumbent."""
+    details = [column.claim.reference]
+    if status:
+        details.append(str(column.claim.get_status_display()))
+    if column.is_incumbent:
+        details.append(str(_("incumbent")))
+    return format_html('{} <span class="muted small">· {}</span>', column.claim.partner.name, " · ".join(details))
+
+
 class CaseForm(forms.Form):
+    """The screen shows several of these at once: each has its own ids, ``id_<id_prefix>-<field>``
+    as a prefix would make them, while the field names stay plain."""
+
+    id_prefix = ""
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, case=None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}-%s")
         super().__init__(*args, **kwargs)
         self.case = case
         if case is not None and not self.is_bound:
@@ -73,19 +90,27 @@ class ClaimsForm(CaseForm):
 class AssignCaseForm(CaseForm):
     """Without ``assignee`` the reviewer takes the case; leads may pick anyone (or nobody)."""
 
+    id_prefix = "assign"
     assignee = ReviewerChoiceField(
         queryset=reviewers_queryset(), required=False, label=_("Assign to"), empty_label=_("— Unassigned —")
     )
     to_me = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None and not self.is_bound:
+            self.initial.setdefault("assignee", self.case.assignee_id)  # the select shows who has it
+
 
 class RequestInfoCaseForm(ClaimsForm):
     """Ask one partner, several, or all of them at once."""
 
+    id_prefix = "info"
     claims = forms.TypedMultipleChoiceField(
         label=_("Ask"),
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
+        # data-ask-box: "Ask only this partner" ticks one of them (static/js/arbitration.js)
+        widget=forms.CheckboxSelectMultiple(attrs={"data-ask-box": True}),
         error_messages={"required": PARTNERS_REQUIRED},
     )
     reasons = forms.MultipleChoiceField(
@@ -108,7 +133,7 @@ class RequestInfoCaseForm(ClaimsForm):
     def __init__(self, *args, preselect=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.columns = [c for c in self.all_columns if c.requestable]
-        self.fields["claims"].choices = [(c.claim.pk, c.claim.reference) for c in self.columns]
+        self.fields["claims"].choices = [(c.claim.pk, claim_choice(c, status=True)) for c in self.columns]
         if not self.is_bound:
             self.initial["claims"] = [c.claim.pk for c in self.columns if preselect in (None, c.claim.pk)]
 
@@ -118,6 +143,7 @@ class RequestInfoCaseForm(ClaimsForm):
 
 
 class AwardForm(ClaimsForm):
+    id_prefix = "award"
     winner = forms.TypedChoiceField(
         label=_("Winning claim"),
         coerce=int,
@@ -140,11 +166,12 @@ class AwardForm(ClaimsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.columns = [c for c in self.all_columns if c.awardable]
-        self.fields["winner"].choices = [(c.claim.pk, c.claim.reference) for c in self.columns]
+        self.fields["winner"].choices = [(c.claim.pk, claim_choice(c)) for c in self.columns]
         self.waiting = [c for c in self.all_columns if c.awaits_answer]
 
 
 class ReopenForm(CaseForm):
+    id_prefix = "reopen"
     reason = forms.CharField(
         label=_("Why is the case reopened?"),
         max_length=MAX_COMMENT_LENGTH,

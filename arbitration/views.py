@@ -130,10 +130,7 @@ def _context(request, case, *, bound=None, flash=None, preview=None, notice=None
         forms["reopen"] = ReopenForm(case=case)
     if bound is not None:
         forms[bound[0]] = bound[1]
-    # One query for the lead's select (iterating the field's choices in the template counts first).
-    assignee_choices = list(forms["assign"].fields["assignee"].choices) if lead and "assign" in forms else []
     return {
-        "assignee_choices": assignee_choices,
         "nav": "arbitration",
         "now": timezone.now(),
         "case": case,
@@ -225,6 +222,10 @@ def _run(request, pk, name, form_class, perform, *, success, lead=False):
         else:
             form = form_class(data, case=current)
         form.is_valid()
+    elif notice == "decided" and name == "award":
+        # What was typed stays to be read and copied, not sent: the case is decided.
+        form.fields["reason"].widget.attrs["readonly"] = True
+        form["reason"].help_text = ""
     context = _context(request, current, bound=(name, form), notice=(name, notice))
     return _respond(request, context, status=409 if notice else 200)
 

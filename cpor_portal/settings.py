@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_filters",
-    "axes",
+    "accounts.apps.LoginProtectionConfig",  # django-axes, named for the admin
     "accounts",
     "partners",
     "directory",

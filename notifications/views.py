@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -75,8 +77,14 @@ def notification_read(request, pk):
     notification_mark_read(user=request.user, pk=n.pk)
     if request.htmx:
         n.refresh_from_db()
-        context = {"item": _item(n, for_reviewer=request.user.is_reviewer), "unread": _unread(request.user)}
-        return render(request, "notifications/list.html#read_item", context)
+        context = {
+            "item": _item(n, for_reviewer=request.user.is_reviewer),
+            "unread": _unread(request.user),
+            "just_read": True,  # focus stays on this notification (its button is gone)
+        }
+        response = render(request, "notifications/list.html#read_item", context)
+        response["HX-Trigger"] = json.dumps({"announce": _("Notification marked as read.")})
+        return response
     return redirect("notifications:list")
 
 
@@ -99,7 +107,9 @@ def notification_read_all(request):
     count = notification_mark_read(user=request.user)
     if request.htmx:
         context = {**_page(request.user), "unread": 0, "oob_badge": True}
-        return render(request, "notifications/list.html#list", context)
+        response = render(request, "notifications/list.html#list", context)
+        response["HX-Trigger"] = json.dumps({"announce": _("All notifications are marked as read.")})
+        return response
     if count:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:list")

@@ -3,6 +3,7 @@ and ``claims.services``, and their issues are attached back to these fields by t
 
 from django import forms
 from django.conf import settings
+from django.forms import BoundField
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -75,11 +76,39 @@ class MpnChoiceField(IdChoiceField):
         return " · ".join(parts)
 
 
+class ClaimBoundField(BoundField):
+    """A claim form field as ``templates/claims/_field.html`` draws it: the validation issues
+    the views attach (``claims.validation``, refused files on an unbound form) make it invalid
+    as form errors do — ``aria-invalid`` and its ``<auto_id>_error`` in ``aria-describedby`` —
+    and a live check's region (``live_check``, set by ``enable_live_checks``) describes it too."""
+
+    issues: list
+    warnings: list
+    live_check = ""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.issues and not (widget or self.field.widget).is_hidden:
+            attrs["aria-invalid"] = "true"
+        return attrs
+
+    @property
+    def aria_describedby(self):
+        ids = [self.live_check] if self.live_check else []
+        if self.auto_id and not self.is_hidden:
+            if self.help_text:
+                ids.append(f"{self.auto_id}_helptext")
+            if self.errors or self.issues:
+                ids.append(f"{self.auto_id}_error")
+        return " ".join(ids)
+
+
 class ClaimForm(forms.Form):
     """The claim form for a new claim, a draft (every field) or a submitted claim (only
     ``services.EDITABLE_AFTER_SUBMIT``). Nothing here is required: a draft may be incomplete,
     and submission runs ``claims.validation`` which reports each missing field."""
 
+    bound_field_class = ClaimBoundField
     mpn = MpnChoiceField(
         label=_("MPN ID"),
         queryset=None,
@@ -255,8 +284,12 @@ class ClaimForm(forms.Form):
                 "change",
             ),
         }
+        # The input is described by its check's region too (the check speaks of the field).
+        described = {"customer_tenant_id", "customer_domain", "subscription_ref", "mpn"}
         for name, (url, target, include, when) in live.items():
             if name in self.fields:
+                if name in described:
+                    self[name].live_check = target.removeprefix("#")
                 self.fields[name].widget.attrs.update(
                     {
                         "hx-get": reverse(url),
@@ -296,7 +329,6 @@ class ClaimForm(forms.Form):
                 self.add_error("poe", str(message))
         else:
             self["poe"].issues.extend(FileRefusal(str(message)) for message in messages)
-        self.fields["poe"].widget.attrs["aria-invalid"] = "true"
 
     @property
     def has_problems(self) -> bool:
@@ -319,14 +351,24 @@ class ClaimForm(forms.Form):
             if name in self.fields:
                 bound = self[name]
                 (bound.warnings if issue.warning else bound.issues).append(issue)
-                if not issue.warning:
-                    self.fields[name].widget.attrs["aria-invalid"] = "true"
             else:
                 general.append(issue)
         return general
 
 
-class CommentForm(forms.Form):
+class ClaimPageForm(forms.Form):
+    """A form of the claim page, which shows several at once: its ids are its own,
+    ``id_<id_prefix>-<field>`` as a prefix would make them, while its field names stay plain."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentForm(ClaimPageForm):
+    id_prefix = "comment"
     body = forms.CharField(
         label=_("Comment"),
         max_length=10_000,
@@ -335,7 +377,8 @@ class CommentForm(forms.Form):
     )
 
 
-class ResubmitForm(forms.Form):
+class ResubmitForm(ClaimPageForm):
+    id_prefix = "resubmit"
     message = forms.CharField(
         label=_("Your answer to Microsoft"),
         max_length=10_000,
@@ -345,7 +388,8 @@ class ResubmitForm(forms.Form):
     poe = MultipleFileField(label=_("Add PoE files (optional)"))
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(ClaimPageForm):
+    id_prefix = "withdraw"
     reason = forms.CharField(
         label=_("Reason (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -355,7 +399,8 @@ class WithdrawForm(forms.Form):
     )
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(ClaimPageForm):
+    id_prefix = "dispute"
     justification = forms.CharField(
         label=_("Why is the rejection wrong?"),
         max_length=10_000,
@@ -365,7 +410,8 @@ class DisputeForm(forms.Form):
     poe = MultipleFileField(label=_("Add PoE files (optional)"))
 
 
-class EndForm(forms.Form):
+class EndForm(ClaimPageForm):
+    id_prefix = "end"
     message = forms.CharField(
         label=_("Why does your company end this association?"),
         max_length=2000,
@@ -377,7 +423,8 @@ class EndForm(forms.Form):
     )
 
 
-class PoeForm(forms.Form):
+class PoeForm(ClaimPageForm):
+    id_prefix = "add"
     poe = MultipleFileField(label=_("Add PoE files"), required=True)
 
     def __init__(self, *args, **kwargs):

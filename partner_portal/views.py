@@ -7,9 +7,12 @@ messages on the form, keeping what was typed. Pages work without JavaScript; HTM
 get the page's partials (``page.html#name``).
 """
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, QueryDict
@@ -48,6 +51,7 @@ from claims.validation import ClaimInput, check_subscription, check_tenant, vali
 from directory.models import Channel, SolutionArea, SubscriptionStatus
 from lib.params import parse_id, parse_int
 from lib.ratelimit import has_files, rate_limited
+from lib.retry import retry_on_conflict
 from partner_portal.forms import (
     SUMMARY_LABELS,
     CaseAnswerForm,
@@ -121,6 +125,18 @@ def _page_query(params, page: int) -> str:
     return query.urlencode()
 
 
+def claims_announcement(page) -> str:
+    """What the live region says when My claims' results change: "12 claims match" when this
+    page holds them all, else how many this page shows (the list has no COUNT)."""
+    n = len(page.rows)
+    if page.page == 1 and not page.has_next:
+        return ngettext("%(n)s claim matches", "%(n)s claims match", n) % {"n": intcomma(n)}
+    return ngettext("%(n)s claim on page %(page)s", "%(n)s claims on page %(page)s", n) % {
+        "n": intcomma(n),
+        "page": intcomma(page.page),
+    }
+
+
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
@@ -141,6 +157,7 @@ def claim_list(request):
         "nav": "claims",
     }
     if request.htmx and not request.htmx.boosted:
+        context["announce"] = claims_announcement(page)
         response = render(request, "claims/claim_list.html#results", context)
         # Push a clean address (no empty filters) so the bookmark and Back button read well.
         clean = QueryDict(mutable=True)
@@ -293,24 +310,16 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
     if form.has_problems or any(not issue.warning for issue in general):
         return _render_form(request, form=form, general_issues=general, kept=kept, **render_kw)
 
-    warnings = []
     try:
-        with transaction.atomic():
-            if claim is None:
-                claim = claim_create(user=user, data=form.service_data(), reclaimed_from=reclaimed_from)
-            else:
-                claim = claim_update(
-                    claim=claim,
-                    user=user,
-                    data=form.service_data(),
-                    expected_version=_required_version(form.cleaned_data["version"]),
-                )
-            # The kept files become the claim's PoE where they are stored; when this transaction
-            # rolls back they stay kept for the form (nothing to delete, nothing lost).
-            pending_attach(claim=claim, user=user, form_key=form_key)
-            if action == "submit" and claim.status == Status.EDITING:
-                claim.refresh_from_db()
-                claim, warnings = claim_submit(claim=claim, user=user, expected_version=claim.version)
+        claim, warnings = _save_claim(
+            user=user,
+            claim=claim,
+            data=form.service_data(),
+            version=form.cleaned_data["version"],
+            reclaimed_from=reclaimed_from,
+            form_key=form_key,
+            submit=action == "submit",
+        )
     except ValidationFailed as exc:  # the rules again under the locks (a concurrent filing), or an edit
         claim = render_kw["claim"]
         general = form.attach_issues(exc.issues)
@@ -343,6 +352,27 @@ def _save_claim_form(request, *, membership, claim=None, reclaimed_from=None):
             else _("Changes to %(ref)s saved.") % {"ref": claim.reference},
         )
     return redirect("claims:detail", pk=claim.pk)
+
+
+@retry_on_conflict
+@transaction.atomic
+def _save_claim(*, user, claim, data, version, reclaimed_from, form_key, submit):
+    """The claim form's save, one transaction: create or update the draft, attach the form's
+    kept files, and (``submit``) submit it. A refused submission leaves nothing behind; a
+    deadlock with another partner's writer on the same key is retried as a whole (lib.retry).
+    Returns ``(claim, warnings)``."""
+    if claim is None:
+        claim = claim_create(user=user, data=data, reclaimed_from=reclaimed_from)
+    else:
+        claim = claim_update(claim=claim, user=user, data=data, expected_version=_required_version(version))
+    # The kept files become the claim's PoE where they are stored; when this transaction rolls
+    # back they stay kept for the form (nothing to delete, nothing lost).
+    pending_attach(claim=claim, user=user, form_key=form_key)
+    warnings = []
+    if submit and claim.status == Status.EDITING:
+        claim.refresh_from_db()
+        claim, warnings = claim_submit(claim=claim, user=user, expected_version=claim.version)
+    return claim, warnings
 
 
 def _submitted_messages(request, claim, warnings) -> None:
@@ -592,12 +622,16 @@ def comment_post(request, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comment_add(claim=claim, user=request.user, body=form.cleaned_data["body"])
+            comment = comment_add(claim=claim, user=request.user, body=form.cleaned_data["body"])
         except ClaimError as exc:
             form.add_error("body", str(exc.message))
         else:
             if request.htmx:
-                return render(request, "claims/claim_detail.html#thread", _thread_context(claim, can_write))
+                # Focus goes to the new comment (``data-focus``), the live region says it was posted.
+                context = {**_thread_context(claim, can_write), "new_comment": comment.pk}
+                response = render(request, "claims/claim_detail.html#thread", context)
+                response["HX-Trigger"] = json.dumps({"announce": _("Comment posted.")})
+                return response
             messages.success(request, _("Comment posted."))
             return redirect(reverse("claims:detail", args=[claim.pk]) + "#comments")
     if request.htmx:

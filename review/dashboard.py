@@ -51,22 +51,31 @@ AGE_BUCKETS = [
 SERIES_CLASSES = 6  # colours in the stylesheet: .series-0 … .series-5
 
 # --- geometry ----------------------------------------------------------------------------
+#
+# Every number written into the SVG is a string made here, with a full stop as decimal sign
+# (``svg_number``): a template would localise a float ("31,6" in Swedish), which SVG cannot
+# parse, so the chart would not draw. The template also draws the charts under
+# ``{% localize off %}``. Text people read (tick labels) is localised here instead.
+
+
+def svg_number(value: float) -> str:
+    """``value`` for an SVG attribute: one decimal at most, a full stop, never localised."""
+    text = format(value, ".1f").rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 @dataclass
 class Bar:
     label: str
-    value: float
-    x: float
-    y: float
-    width: float
-    height: float
+    value: float | None
+    x: str
+    y: str
+    width: str
+    height: str
+    cx: str
     text: str = ""
     css: str = ""
-
-    @property
-    def cx(self) -> float:
-        return round(self.x + self.width / 2, 1)
+    filled: bool = False  # a bar of no height is not drawn; its value label still is
 
 
 CHART_W, CHART_H = 560, 220
@@ -81,6 +90,34 @@ def _nice_max(value: float) -> float:
     return next(m * magnitude for m in (1, 2, 4, 5, 10) if value <= m * magnitude)
 
 
+def _count_text(value: float) -> str:
+    """A figure people read, in the active language ("1,234" / "1 234", "2.5" / "2,5")."""
+    return formats.number_format(int(value) if value == int(value) else value, force_grouping=True)
+
+
+def _ticks(top: float, plot_h: float, *, percent=False) -> list[dict]:
+    """Grid lines at 0, half and the top; a count axis has no half-claim line (0.5, 2.5)."""
+    ticks = []
+    for f in (0, 0.5, 1):
+        value = top * f
+        if not percent and value != int(value):
+            continue
+        text = _count_text(value) + ("%" if percent else "")
+        ticks.append({"y": svg_number(PAD_TOP + plot_h - plot_h * f), "text": text})
+    return ticks
+
+
+def _frame(plot_h: float) -> dict:
+    return {
+        "width": svg_number(CHART_W),
+        "height": svg_number(CHART_H),
+        "axis_x": svg_number(PAD_LEFT),
+        "axis_right": svg_number(CHART_W - PAD_RIGHT),
+        "base_y": svg_number(PAD_TOP + plot_h),
+        "label_y": svg_number(PAD_TOP + plot_h + 16),
+    }
+
+
 def bar_chart(items, *, maximum=None, percent=False) -> dict:
     """Vertical bars for ``items`` = [(label, value or None, css)], with a y axis."""
     top = maximum if maximum is not None else _nice_max(max([v or 0 for _l, v, _c in items] or [0]))
@@ -92,38 +129,39 @@ def bar_chart(items, *, maximum=None, percent=False) -> dict:
     for i, (label, value, css) in enumerate(items):
         height = 0 if not value else plot_h * value / top
         x = PAD_LEFT + slot * i + (slot - bar_w) / 2
-        text = "—" if value is None else (f"{value:.0f}%" if percent else f"{value:g}")
+        text = "—" if value is None else (f"{value:.0f}%" if percent else _count_text(value))
         bars.append(
             Bar(
-                str(label),
-                value,
-                round(x, 1),
-                round(PAD_TOP + plot_h - height, 1),
-                round(bar_w, 1),
-                round(height, 1),
-                text,
-                css,
+                label=str(label),
+                value=value,
+                x=svg_number(x),
+                y=svg_number(PAD_TOP + plot_h - height),
+                width=svg_number(bar_w),
+                height=svg_number(height),
+                cx=svg_number(x + bar_w / 2),
+                text=text,
+                css=css,
+                filled=svg_number(height) != "0",
             )
         )
-    ticks = [
-        {"y": round(PAD_TOP + plot_h - plot_h * f, 1), "text": f"{top * f:g}{'%' if percent else ''}"}
-        for f in (0, 0.5, 1)
-    ]
-    return {
-        "width": CHART_W,
-        "height": CHART_H,
-        "bars": bars,
-        "ticks": ticks,
-        "axis_x": PAD_LEFT,
-        "axis_right": CHART_W - PAD_RIGHT,
-        "base_y": PAD_TOP + plot_h,
-        "label_y": PAD_TOP + plot_h + 16,
-        "slot": slot,
-    }
+    return {**_frame(plot_h), "bars": bars, "ticks": _ticks(top, plot_h, percent=percent)}
+
+
+def chart_series(series: list, most=SERIES_CLASSES) -> list:
+    """At most ``most`` series for a chart, so that no two share a colour: past that, the
+    smallest are added up as "Other reviewers" (the data table keeps every reviewer)."""
+    if len(series) <= most:
+        return series
+    kept, rest = series[: most - 1], series[most - 1 :]
+    others = [sum(values[i] for _n, values in rest) for i in range(len(rest[0][1]))]
+    return [*kept, (str(_("Other reviewers")), others)]
 
 
 def stacked_chart(columns, series) -> dict:
-    """Stacked bars: ``columns`` = labels, ``series`` = [(name, [value per column])]."""
+    """Stacked bars: ``columns`` = labels, ``series`` = [(name, [value per column])]. Series
+    ``s`` is drawn in colour ``series-s``: the stylesheet alternates dark and light colours,
+    at least 3:1 apart, so neighbouring segments (and legend swatches) are told apart without
+    their hue; a thin white line separates them too."""
     totals = [sum(values[i] for _n, values in series) for i in range(len(columns))]
     top = _nice_max(max(totals or [0]))
     plot_w = CHART_W - PAD_LEFT - PAD_RIGHT
@@ -142,8 +180,8 @@ def stacked_chart(columns, series) -> dict:
             base -= height
             parts.append(
                 {
-                    "y": round(base, 1),
-                    "height": round(height, 1),
+                    "y": svg_number(base),
+                    "height": svg_number(height),
                     "css": f"series-{s % SERIES_CLASSES}",
                     "name": name,
                     "value": value,
@@ -153,27 +191,16 @@ def stacked_chart(columns, series) -> dict:
         stacks.append(
             {
                 "label": label,
-                "x": round(x, 1),
-                "width": round(bar_w, 1),
+                "x": svg_number(x),
+                "width": svg_number(bar_w),
                 "parts": parts,
                 "total": totals[i],
-                "total_y": round(base - 4, 1),
-                "center": round(x + bar_w / 2, 1),
+                "total_y": svg_number(base - 4),
+                "center": svg_number(x + bar_w / 2),
             }
         )
-    ticks = [{"y": round(PAD_TOP + plot_h - plot_h * f, 1), "text": f"{top * f:g}"} for f in (0, 0.5, 1)]
     legend = [{"name": name, "css": f"series-{s % SERIES_CLASSES}"} for s, (name, _v) in enumerate(series)]
-    return {
-        "width": CHART_W,
-        "height": CHART_H,
-        "stacks": stacks,
-        "ticks": ticks,
-        "legend": legend,
-        "axis_x": PAD_LEFT,
-        "axis_right": CHART_W - PAD_RIGHT,
-        "base_y": PAD_TOP + plot_h,
-        "label_y": PAD_TOP + plot_h + 16,
-    }
+    return {**_frame(plot_h), "stacks": stacks, "ticks": _ticks(top, plot_h), "legend": legend}
 
 
 # --- the numbers -------------------------------------------------------------------------
@@ -325,7 +352,7 @@ def dashboard(now=None) -> dict:
             percent=True,
         ),
         "reviewers": reviewers,
-        "reviewers_chart": stacked_chart(week_labels, reviewers),
+        "reviewers_chart": stacked_chart(week_labels, chart_series(reviewers)),
         "week_labels": week_labels,
         "decisions_total": sum(d for _w, d, _o in attained),
     }

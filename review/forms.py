@@ -40,9 +40,14 @@ class ReviewerChoiceField(IdChoiceField):
 
 
 class VersionedForm(forms.Form):
+    """The screen shows several of these at once: each has its own ids, ``id_<id_prefix>-<field>``
+    as a prefix would make them, while the field names stay plain."""
+
+    id_prefix = ""
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, claim=None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}-%s")
         super().__init__(*args, **kwargs)
         if claim is not None and not self.is_bound:
             self.initial.setdefault("version", claim.version)
@@ -50,19 +55,26 @@ class VersionedForm(forms.Form):
 
 
 class StartReviewForm(VersionedForm):
-    pass
+    id_prefix = "start"
 
 
 class AssignForm(VersionedForm):
     """Without ``assignee`` the reviewer takes the claim; leads may pick anyone (or nobody)."""
 
+    id_prefix = "assign"
     assignee = ReviewerChoiceField(
         queryset=reviewers_queryset(), required=False, label=_("Assign to"), empty_label=_("— Unassigned —")
     )
     to_me = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.claim is not None and not self.is_bound:
+            self.initial.setdefault("assignee", self.claim.assignee_id)  # the select shows who has it
+
 
 class RequestInfoForm(VersionedForm):
+    id_prefix = "info"
     reasons = forms.MultipleChoiceField(
         label=_("What is missing"),
         choices=InfoRequestReason.choices,
@@ -79,6 +91,7 @@ class RequestInfoForm(VersionedForm):
 
 
 class ApproveForm(VersionedForm):
+    id_prefix = "approve"
     message = forms.CharField(
         label=_("Message to the partner (optional)"),
         max_length=MAX_COMMENT_LENGTH,
@@ -88,6 +101,7 @@ class ApproveForm(VersionedForm):
 
 
 class RejectForm(VersionedForm):
+    id_prefix = "reject"
     # Competing claims are decided on their arbitration case, never here.
     reason = forms.ChoiceField(
         label=_("Reason"),
@@ -108,10 +122,12 @@ class RejectForm(VersionedForm):
 
 
 class RevertForm(VersionedForm):
+    id_prefix = "revert"
     reason = forms.CharField(
         label=_("Why is the decision reverted?"),
         max_length=MAX_COMMENT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # data-required: sent without the confirmation while empty (static/js/portal.js)
+        widget=forms.Textarea(attrs={"rows": 3, "data-required": True}),
         help_text=_("An internal note: the partner is only told that the decision is being reviewed again."),
         error_messages={"required": REVERT_REASON_REQUIRED},
     )
@@ -120,7 +136,7 @@ class RevertForm(VersionedForm):
 class CommentForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibility"),
-        choices=[(INTERNAL, _("Internal note")), (PARTNER, _("Reply to partner"))],
+        choices=[(INTERNAL, _("Internal note (reviewers only)")), (PARTNER, _("Reply to partner"))],
         widget=forms.RadioSelect,
         initial=INTERNAL,
         required=False,  # no choice is an internal note: the safe default
@@ -133,12 +149,13 @@ class CommentForm(forms.Form):
     )
 
     def __init__(self, *args, conversation_open: bool = True, **kwargs):
+        kwargs.setdefault("auto_id", "id_comment-%s")  # the screen's other forms have a message too
         super().__init__(*args, **kwargs)
         # A finished claim's conversation with the partner is closed (``claims.states``
         # "comment"): only internal notes are offered; the use case refuses a reply anyway.
         self.conversation_open = conversation_open
         if not conversation_open:
-            self.fields["visibility"].choices = [(INTERNAL, _("Internal note"))]
+            self.fields["visibility"].choices = [(INTERNAL, _("Internal note (reviewers only)"))]
 
     @property
     def internal(self) -> bool:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma, intword
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.middleware.csrf import get_token
@@ -105,17 +106,32 @@ def _cache_key(kind: str, request, pairs) -> str:
     return f"queue:{kind}:{translation.get_language()}:{timezone.get_current_timezone_name()}:{who}:{digest}"
 
 
+def queue_announcement(total) -> str:
+    """What the live region says when the queue's results change: "12 claims match"."""
+    if total.kind == "exact":
+        return ngettext("%(n)s claim matches", "%(n)s claims match", total.count) % {"n": intcomma(total.count)}
+    if total.kind == "about":
+        return ngettext("About %(n)s claim matches", "About %(n)s claims match", total.count) % {
+            "n": intword(total.count)
+        }
+    return ngettext("More than %(n)s claim matches", "More than %(n)s claims match", total.count) % {
+        "n": intcomma(total.count)
+    }
+
+
 def _draw_table(request, params, cursor, drawn: dict) -> tuple[str, bool]:
     """The queue's table — bulk bar, rows and pager — as HTML, and whether the page link was
     refused. ``drawn`` receives the page and its rows (for the view's context)."""
     now = timezone.now()
     filterset = selectors.queue_filter(data=params, request=request, now=now)
     page = selectors.queue_page(filterset=filterset, cursor_token=cursor)
+    total = selectors.queue_total(filterset)
     context = {
         "page": page,
         "rows": page.rows,
         "rows_html": queue_rows_html(page.rows, user=request.user, now=now),
-        "total": selectors.queue_total(filterset),
+        "total": total,
+        "announce": queue_announcement(total),
         "next_url": _queue_url(params, cursor=page.next_cursor) if page.next_cursor else None,
         "prev_url": _queue_url(params, cursor=page.prev_cursor) if page.prev_cursor else None,
         "first_url": _queue_url(params) if page.has_cursor or page.bad_cursor else None,
@@ -227,7 +243,8 @@ def _queue_page(request):
     if not seconds or len(messages.get_messages(request)):
         return render(request, "review/queue.html", _queue_context(request, request.GET, filters=True))
     pairs = [*_clean_params(request.GET), ("cursor", request.GET.get("cursor", "")[:500])]
-    key = f"{_cache_key('page', request, pairs)}:{request.user.unread_notifications}"
+    user = request.user  # (the keyboard-shortcut switch shows the reader's choice)
+    key = f"{_cache_key('page', request, pairs)}:{user.unread_notifications}:{int(user.queue_shortcuts)}"
     page, generations = cache_get_current(key, (CLAIMS_GENERATION, PARTNERS_GENERATION))
     if page is not None:
         return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
@@ -314,7 +331,7 @@ def bulk(request):
         )
     if request.htmx:
         response = render(request, "review/queue.html#results", _queue_context(request, params, notice=notice))
-        response["HX-Trigger"] = json.dumps({"queueChanged": {"message": notice[1]}})
+        response["HX-Trigger"] = json.dumps({"queueChanged": {"message": notice[1]}, "announce": notice[1]})
         return response
     getattr(messages, notice[0])(request, notice[1])
     return redirect(_queue_url(params))
@@ -592,13 +609,16 @@ def claim_comment(request, pk):
     form = CommentForm(request.POST, conversation_open=permitted(claim=claim, action="comment"))
     if form.is_valid():
         try:
-            services.comment_add(claim=claim, user=request.user, body=form.cleaned_data["body"], internal=form.internal)
+            comment = services.comment_add(
+                claim=claim, user=request.user, body=form.cleaned_data["body"], internal=form.internal
+            )
         except ClaimError as exc:
             form.add_error(None, exc.message)
         else:
             success = _("Internal note added.") if form.internal else _("Reply sent to the partner.")
             if request.htmx:
-                context = _claim_context(request, claim, flash=success)
+                # The flash is announced; focus goes to the new entry (``data-focus``, portal.js).
+                context = {**_claim_context(request, claim, flash=success), "new_comment": comment.pk}
                 html = render_to_string("review/claim.html#after_comment", context, request=request)
                 response = HttpResponse(html)
                 response["HX-Trigger"] = json.dumps({"commentAdded": {"internal": form.internal}})

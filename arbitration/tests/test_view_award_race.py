@@ -83,4 +83,4 @@ def test_simultaneous_awards_through_the_views(
         winner_reason = {claims[1].pk: "R1", claims[2].pk: "R2"}[case.winner_id]
         assert case.decision_reason == winner_reason
         other_reason = "R2" if winner_reason == "R1" else "R1"
-        assert f">{other_reason}</textarea>" in lost  # the loser's typed reason is kept
+        assert f">\n{other_reason}</textarea>" in lost  # the loser's typed reason is kept (read-only)

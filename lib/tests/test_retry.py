@@ -3,7 +3,7 @@ of times; anything else, or inside a caller's transaction, is passed up at once.
 is arbitration/tests/test_lock_order.py, on PostgreSQL.)"""
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from lib import retry
 
@@ -59,8 +59,12 @@ def test_other_database_errors_are_not_retried():
     assert len(calls) == 1
 
 
+class _InTransaction:
+    in_atomic_block = True
+
+
 def test_inside_a_callers_transaction_the_caller_retries(monkeypatch):
-    monkeypatch.setattr(connection, "in_atomic_block", True)
+    monkeypatch.setattr(retry, "connection", _InTransaction())  # never the real connection's state
     work, calls = _flaky(1)
     with pytest.raises(OperationalError):
         work()

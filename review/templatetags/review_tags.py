@@ -106,10 +106,13 @@ def select_field(bound_field):
         parts.append(f'<option value="{key}"{selected}>{escape(str(label))}</option>')
     options = mark_safe("".join(parts))  # noqa: S308 (every value escaped above)
     invalid = mark_safe(' aria-invalid="true"') if bound_field.errors else ""  # noqa: S308 (constant)
+    # The ids Django's widgets would name; templates/claims/_field.html draws them.
+    described = format_html(' aria-describedby="{}"', ids) if (ids := bound_field.aria_describedby) else ""
     return format_html(
-        '<select name="{}" id="{}"{}>{}</select>',
+        '<select name="{}" id="{}"{}{}>{}</select>',
         bound_field.html_name,
         bound_field.auto_id,
         invalid,
+        described,
         options,
     )

@@ -207,7 +207,7 @@ class TestEachActionWritesItsTrail:
         assert Claim.objects.get(pk=reviewing.pk).status == Status.UNDER_REVIEW
         assert (
             "competing_claim_awarded"
-            not in response.content.decode().split('id="reject-reason"')[1].split("</select>")[0]
+            not in response.content.decode().split('id="id_reject-reason"')[1].split("</select>")[0]
         )
 
     def test_reject_records_the_reason(self, client, reviewing, reviewer1):

@@ -113,7 +113,9 @@ def test_thread_tells_internal_notes_apart(client, reviewing, reviewer1, contoso
     visible = html.split("Partner says hello")[0].rsplit("<li", 1)[1]
     assert "is-internal" not in visible and "Partner-visible" in visible
     # The comment form defaults to an internal note.
-    assert 'value="internal"' in html and 'name="visibility" value="internal" id="id_visibility_0" checked' in html
+    assert (
+        'value="internal"' in html and 'name="visibility" value="internal" id="id_comment-visibility_0" checked' in html
+    )
 
 
 def test_history_lists_the_audit_events(client, reviewing, reviewer1):

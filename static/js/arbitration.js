@@ -16,7 +16,7 @@
     });
     details.open = true;
     details.scrollIntoView({ block: "start", behavior: "smooth" });
-    var message = document.getElementById("case-info-message");
+    var message = document.getElementById("id_info-message");
     if (message) message.focus({ preventScroll: true });
   });
 
@@ -28,13 +28,5 @@
     }
   });
 
-  // After an action, move focus to the case heading so keyboard and screen-reader users
-  // continue from the updated case (the flash message is announced by role=status).
-  document.body.addEventListener("caseUpdated", function () {
-    var heading = document.getElementById("case-title");
-    if (heading) {
-      heading.setAttribute("tabindex", "-1");
-      heading.focus({ preventScroll: false });
-    }
-  });
+  // After an action the updated case heading carries data-focus: portal.js moves focus there.
 })();

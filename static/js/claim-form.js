@@ -4,7 +4,10 @@
   "use strict";
 
   // Bring the error summary into view and focus, so keyboard and screen-reader users hear it.
-  // On the claim page, an action form that came back with errors is opened: bring it into view.
+  // On the claim page, an action form that came back with errors is opened: the same order as
+  // after an HTMX swap (portal.js): its error summary or form error ([role=alert], a form of
+  // several fields), else its field in error (a refused file comes after the answer's text),
+  // else its first field.
   function focusErrors() {
     var summary = document.getElementById("form-errors");
     if (summary) {
@@ -15,9 +18,11 @@
     if (failed) {
       var box = failed.closest("form") || failed;
       box.scrollIntoView({block: "center"});
-      var input = box.querySelector("[aria-invalid=true], textarea, input:not([type=hidden])");
-      if (input) {
-        input.focus({preventScroll: true});
+      var target = box.querySelector("[role=alert]") || box.querySelector("[aria-invalid=true]") ||
+        box.querySelector("textarea, input:not([type=hidden])");
+      if (target) {
+        if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) target.setAttribute("tabindex", "-1");
+        target.focus({preventScroll: true});
       }
     }
   }

@@ -1,21 +1,34 @@
 // Review queue keyboard: j / k move through the rows, Enter opens the current claim,
-// x ticks its checkbox, / focuses the customer search. Keys are ignored while typing.
+// x ticks its checkbox, / focuses the customer search. The keys act only when focus is on no
+// form control or button (a link, a row or the page), and only while the reviewer has them on
+// (the queue page says so in data-queue-shortcuts; accounts.views.keyboard_shortcuts saves it).
 (function () {
   "use strict";
 
   var current = -1;
 
+  function enabled() {
+    var legend = document.querySelector("[data-queue-shortcuts]");
+    return !!legend && legend.getAttribute("data-queue-shortcuts") === "on";
+  }
+
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("#queue-table tbody tr[data-href]"));
   }
 
+  // A text field: Escape leaves it.
   function typing(target) {
     if (!target || !target.tagName) return false;
     var tag = target.tagName.toLowerCase();
-    if (tag === "textarea" || tag === "select" || target.isContentEditable) return true;
+    if (tag === "textarea" || target.isContentEditable) return true;
     if (tag !== "input") return false;
     var type = (target.getAttribute("type") || "text").toLowerCase();
-    return ["checkbox", "radio", "button", "submit", "reset"].indexOf(type) === -1;
+    return ["checkbox", "radio", "button", "submit", "reset", "file", "range", "color"].indexOf(type) === -1;
+  }
+
+  // Any form control or button (a checkbox, a select, the bulk button, a <summary>): its keys are its own.
+  function onControl(target) {
+    return !!(target && target.closest && target.closest("input, select, textarea, button, summary, [contenteditable], [role=button]"));
   }
 
   function select(index) {
@@ -35,14 +48,15 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || !enabled()) return;
     if (typing(event.target)) {
       if (event.key === "Escape") event.target.blur();
       return;
     }
+    if (onControl(event.target)) return;
     var all = rows();
     if (event.key === "/") {
-      var search = document.getElementById("id_q");
+      var search = document.querySelector("#queue-filters [name=q]");
       if (search) {
         event.preventDefault();
         search.focus();

@@ -40,7 +40,7 @@ def award(reviewer, winner, reason):
     if box.get_attribute("open") is None:
         box.locator("summary").click()
     box.locator(f"input[name=winner][value='{winner.pk}']").check()
-    box.locator("#award-reason").fill(reason)
+    box.locator("#id_award-reason").fill(reason)
     reviewer.once("dialog", lambda dialog: dialog.accept())  # "Award the association…?"
     box.get_by_role("button", name="Award").click()
 
@@ -60,7 +60,7 @@ def test_incumbent_answers_in_arbitration_and_wins(actors, tmp_path):
     expect(request.locator(f"input[name=claims][value='{challenger.pk}']")).to_be_checked()
     request.get_by_label("Dates missing or older than 12 months").check()
     question = "Please send a dated document, signed by Tailwind Traders, that shows your presales work."
-    request.locator("#case-info-message").fill(question)
+    request.locator("#id_info-message").fill(question)
     request.get_by_role("button", name="Send the request").click()
     expect(reviewer.locator(f"#col-{challenger.pk} .col-pills .pill").first).to_have_text("Partner action required")
     expect(reviewer.locator(f"#col-{incumbent.pk} .col-pills .pill").first).to_have_text("Approved")
@@ -117,13 +117,13 @@ def test_incumbent_answers_in_arbitration_and_wins(actors, tmp_path):
     expect(reviewer.locator("#award .form-error")).to_contain_text(
         f"{challenger.reference} is still waiting for its partner's answer."
     )
-    expect(reviewer.locator("#award-reason")).to_have_value(reason)  # what was typed is kept
+    expect(reviewer.locator("#id_award-reason")).to_have_value(reason)  # what was typed is kept
     assert ArbitrationCase.objects.get(pk=case.pk).status == CaseStatus.OPEN
     settle(reviewer)
     no_serious_violations(reviewer, "arbitration case: award waiting for an answer")
 
     # …until the reviewer decides without waiting.
-    reviewer.locator("#award-despite").check()
+    reviewer.locator("#id_award-despite_waiting").check()
     reviewer.once("dialog", lambda dialog: dialog.accept())
     reviewer.locator("#award").get_by_role("button", name="Award").click()
     expect(reviewer.locator("#case-head h1 .pill")).to_have_text("Decided")

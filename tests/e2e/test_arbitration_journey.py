@@ -92,7 +92,7 @@ def test_competing_claim_arbitration_from_both_sides(actors, tmp_path):
     expect(request.locator(f"input[name=claims][value='{incumbent.pk}']")).not_to_be_checked()
     request.get_by_label("Dates missing or older than 12 months").check()
     question = "Please add a dated document signed by Tailwind Traders that shows your presales work."
-    request.locator("#case-info-message").fill(question)
+    request.locator("#id_info-message").fill(question)
     request.get_by_role("button", name="Send the request").click()
     expect(reviewer.locator(f"#col-{challenger.pk} .col-pills .pill").first).to_have_text("Partner action required")
     expect(reviewer.locator(f"#col-{incumbent.pk} .col-pills .pill").first).to_have_text("Approved")
@@ -124,7 +124,7 @@ def test_competing_claim_arbitration_from_both_sides(actors, tmp_path):
     award.locator("summary").click()
     award.locator(f"input[name=winner][value='{challenger.pk}']").check()
     reason = "Fabrikam's signed workshop sign-off predates the purchase; Contoso's acknowledgement is undated."
-    award.locator("#award-reason").fill(reason)
+    award.locator("#id_award-reason").fill(reason)
     reviewer.once("dialog", lambda dialog: dialog.accept())  # "Award the association…?"
     award.get_by_role("button", name="Award").click()
     expect(reviewer.locator("#case-head h1 .pill")).to_have_text("Decided")

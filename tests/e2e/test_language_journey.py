@@ -21,8 +21,9 @@ NAVIGATION = ("My claims", "New claim", "Notifications", "Sign out")
 
 
 def switch_language(page, code: str) -> None:
+    page.locator("#lang-select").select_option(code)  # choosing alone changes nothing (WCAG 3.2.2)
     with page.expect_navigation():
-        page.locator("#lang-select").select_option(code)  # portal.js submits the form on change
+        page.locator(".lang-form button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 

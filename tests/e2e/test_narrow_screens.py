@@ -3,7 +3,8 @@ The claim list, claim pages in several states and the claim form (empty, and ref
 error summary) never scroll sideways, no element sticks out past the screen's edge (only a
 deliberately scrollable, labelled region may hold something wider), and axe-core finds nothing
 serious there. The same pages at 1366 px keep their desktop layout. Screenshots at both widths
-go to test-artifacts/e2e (``narrow-<width>-<language>-<page>.png``)."""
+go to test-artifacts/e2e (``narrow-<width>-<language>-<page>.png``). Every partner and reviewer
+page at 320 px and at 200% zoom: test_reflow.py."""
 
 import re
 
@@ -11,54 +12,14 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from claims.models import Claim
-from claims.states import Status
 from tests.e2e.axe import blocking, describe, run_axe
-from tests.e2e.claim_form import entry, fill_claim_form, submit_claim
-from tests.e2e.conftest import ARTIFACTS, pdf_file, sign_in, tr
+from tests.e2e.conftest import ARTIFACTS, sign_in, tr
+from tests.e2e.pages import assert_fits, partner_claims, refused_submission
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-
-# Every visible element whose box reaches past the viewport's right edge, unless it sits in a
-# scrollable region that says so (role=region, a label, focusable, overflow-x auto/scroll) and
-# that region itself fits. Elements of a hidden size (visually-hidden text) do not count.
-OVERFLOWING = """() => {
-    const width = document.documentElement.clientWidth;
-    const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-        + (el.classList.length ? '.' + [...el.classList].join('.') : '');
-    const inScrollRegion = (el) => {
-        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-            const style = getComputedStyle(p);
-            if (['auto', 'scroll'].includes(style.overflowX) && p.getAttribute('role') === 'region'
-                && (p.getAttribute('aria-label') || p.getAttribute('aria-labelledby'))
-                && p.tabIndex >= 0 && p.getBoundingClientRect().right <= width + 0.5) return true;
-        }
-        return false;
-    };
-    const found = [];
-    for (const el of document.body.querySelectorAll('*')) {
-        const box = el.getBoundingClientRect();
-        if (box.width <= 1 || box.height <= 1 || box.right <= width + 0.5) continue;
-        if (getComputedStyle(el).visibility === 'hidden' || inScrollRegion(el)) continue;
-        // Name the outermost element that sticks out, not each of its descendants.
-        const parent = el.parentElement;
-        if (parent && parent !== document.body && parent.getBoundingClientRect().right > width + 0.5) continue;
-        found.push(`${name(el)} (right edge ${Math.round(box.right)} px, ${Math.round(box.width)} px wide)`);
-    }
-    return found;
-}"""
-
-
-def assert_fits(page, label: str, viewport: dict) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    wider = page.evaluate(OVERFLOWING)
-    assert widths[0] <= viewport["width"] and not wider, (
-        f"{label} ({page.url}) scrolls sideways at {viewport['width']} px: scrollWidth {widths[0]}; "
-        + "; ".join(wider[:12])
-    )
 
 
 def assert_list_is_cards(page, language: str) -> None:
@@ -85,32 +46,9 @@ def partner_page(actors, username: str, language: str, viewport: dict):
     return page
 
 
-def claim_pages() -> dict[str, Claim]:
-    """Contoso's claims in the states a partner meets on the claim page."""
-    found = {
-        "action required (request, comments, PoE)": Claim.objects.filter(
-            partner__name="Contoso", status=Status.ACTION_REQUIRED, comments__isnull=False, poe_files__isnull=False
-        )
-        .distinct()
-        .first(),
-        "approved, competing": Claim.objects.filter(
-            partner__name="Contoso", tenant__name="Tailwind Traders", status=Status.APPROVED
-        ).first(),
-        "rejected, disputable": Claim.objects.filter(
-            partner__name="Contoso", status=Status.REJECTED, dispute_until__isnull=False
-        ).first(),
-        "draft": Claim.objects.filter(partner__name="Contoso", status=Status.EDITING).first(),
-        "under review": Claim.objects.filter(partner__name="Contoso", status=Status.UNDER_REVIEW).first(),
-        "ended": Claim.objects.filter(partner__name="Contoso", status=Status.ENDED).first(),
-    }
-    missing = [label for label, claim in found.items() if claim is None]
-    assert not missing, f"no demo claim for {missing}"
-    return found
-
-
 def partner_pages() -> dict[str, str]:
     pages = {"my claims": "/claims/", "new claim": "/claims/new/"}
-    return pages | {f"claim page, {label}": f"/claims/{claim.pk}/" for label, claim in claim_pages().items()}
+    return pages | {f"claim page, {label}": f"/claims/{claim.pk}/" for label, claim in partner_claims().items()}
 
 
 def screenshot(page, label: str, language: str) -> None:
@@ -119,21 +57,12 @@ def screenshot(page, label: str, language: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"narrow-{page.viewport_size['width']}-{language}-{slug}.png"), full_page=True)
 
 
-def refused_submission(page, tmp_path) -> None:
-    """The claim form after a submission the directory refuses: the error summary on top, the
-    messages on their fields (the longest texts the form shows)."""
-    page.goto("/claims/new/")
-    fill_claim_form(page, entry("subscription_other_tenant", files=[pdf_file(tmp_path)]))
-    submit_claim(page)
-    expect(page.locator(".error-summary")).to_be_visible()
-
-
 @pytest.mark.parametrize("language", ["en", "sv"])
 def test_partner_pages_fit_a_phone(actors, language, tmp_path):
     page = partner_page(actors, "contoso.admin", language, PHONE)
     failures, axe_failures = [], []
     states = {label: (lambda url=url: page.goto(url)) for label, url in partner_pages().items()}
-    states["claim form, refused submission"] = lambda: refused_submission(page, tmp_path)
+    states["claim form, refused submission"] = lambda: refused_submission(tmp_path)(page)
     for label, reach in states.items():
         reach()
         screenshot(page, label, language)

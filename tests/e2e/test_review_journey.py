@@ -70,7 +70,7 @@ def test_reviewer_requests_info_partner_answers_reviewer_approves(actors, tmp_pa
     details = open_actions(reviewer, "Request information")
     details.get_by_label("Dates missing or older than 12 months").check()
     message = "Please upload the customer's signed go-live acceptance with its date."
-    details.locator("#info-message").fill(message)
+    details.locator("#id_info-message").fill(message)
     details.get_by_role("button", name="Send request to the partner").click()
     expect(reviewer.locator("#claim-status .pill").first).to_have_text("Partner action required")
     settle(reviewer)

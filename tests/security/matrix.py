@@ -150,6 +150,8 @@ ROUTES = {
     "home": Route("page", "get", (), signed_in(ok=302)),
     "healthz": Route("health", "get", (), public()),
     "set_language": Route("action", "post", (), public(302), body={"language": "", "next": "/"}),
+    # no "enabled" (only "0" or "1" changes the setting): back to ``next``, nothing saved
+    "keyboard_shortcuts": Route("action", "post", (), signed_in(ok=302), body={"next": "/"}),
     "login": Route(
         "auth",
         "post",
