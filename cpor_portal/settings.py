@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_filters",
-    "accounts.apps.LoginProtectionConfig",  # django-axes, named for the admin
+    "lib.axes_app.LoginProtectionConfig",  # django-axes, named for the admin
     "accounts",
     "partners",
     "directory",
