@@ -1,10 +1,12 @@
 """Helpers for tests (not fixtures): import them, ``from tests.helpers import login``."""
 
 import os
+import threading
 import time
 import urllib.request
 
 import pytest
+from django.db import close_old_connections, connection
 
 from claims.models import Claim
 
@@ -67,3 +69,31 @@ def wait_until_healthy(process, port: int, log, *, seconds: float = 30, pause: f
         assert process.poll() is None, f"gunicorn exited:\n{log.read_text() if log.exists() else ''}"
         assert time.monotonic() < deadline, f"gunicorn did not answer /healthz within {seconds:g} s"
         time.sleep(pause)
+
+
+def run_together(*jobs, delays=None, timeout: float = 120):
+    """Each job in its own thread (its own database connection), released at the same moment
+    (job ``i`` then waits ``delays[i]`` seconds, if given); their results or the exceptions
+    they raised, in order. For the race tests on PostgreSQL."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+    pauses = list(delays) if delays is not None else [0] * len(jobs)
+
+    def runner(i, job):
+        try:
+            barrier.wait(timeout=10)
+            if pauses[i]:
+                time.sleep(pauses[i])
+            results[i] = job()
+        except Exception as exc:  # judged by the test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    close_old_connections()
+    return results

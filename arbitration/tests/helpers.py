@@ -10,6 +10,13 @@ from claims.tests.factories import ClaimFactory
 PDF = b"%PDF-1.4\n%arbitration test\n"
 
 
+def draft_with_poe(mpn, user, sub, product, *, content=b"%PDF-1.4 race"):
+    """A complete draft with one PoE file, not submitted."""
+    claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=[product])
+    services.poe_attach(claim=claim, user=user, name="p.pdf", file=ContentFile(content), content_type="application/pdf")
+    return claim
+
+
 def file_claim(mpn, user, *, sub, products, name="poe.pdf", content=PDF, **fields):
     claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=products, **fields)
     services.poe_attach(claim=claim, user=user, name=name, file=ContentFile(content), content_type="application/pdf")

@@ -6,30 +6,20 @@ the submission the key, the case, then every claim on the key). Now neither ever
 deadlock, and the outcome is one the rules allow."""
 
 import random
-import threading
-import time
 
 import pytest
-from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection
 
 from arbitration.models import ArbitrationCase, CaseStatus
+from arbitration.tests.helpers import draft_with_poe
 from claims import services
 from claims.errors import ClaimError
 from claims.models import Claim
 from claims.states import Status
-from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, SubscriptionFactory, member
+from claims.tests.factories import MpnFactory, PartnerFactory, SubscriptionFactory, member
+from tests.helpers import run_together
 
 ROUNDS = 40
 MAX_DELAY_S = 0.080
-
-
-def _draft(mpn, user, sub, product):
-    claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=[product])
-    services.poe_attach(
-        claim=claim, user=user, name="p.pdf", file=ContentFile(b"%PDF-1.4 race"), content_type="application/pdf"
-    )
-    return claim
 
 
 @pytest.fixture
@@ -41,50 +31,23 @@ def three(transactional_db, postgres_required):
     return out
 
 
-def _run(submit, withdraw, delay):
-    """The submission and, ``delay`` seconds after it starts, the withdrawal, each on its own
-    connection. Returns both results (or the exceptions they raised)."""
-    start = threading.Barrier(2)
-    results = [None, None]
-
-    def runner(i, job, pause):
-        try:
-            start.wait(timeout=10)
-            time.sleep(pause)
-            results[i] = job()
-        except Exception as exc:  # judged by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=runner, args=(0, submit, 0)),
-        threading.Thread(target=runner, args=(1, withdraw, delay)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    close_old_connections()
-    return results
-
-
 def test_withdrawal_right_after_a_competing_submission_never_deadlocks(three, dynamics_sales, reviewer1):
     (c_mpn, c_user), (f_mpn, f_user), (l_mpn, l_user) = three
     rng = random.Random(20261202)
     outcomes = []
     for _round in range(ROUNDS):
         sub = SubscriptionFactory(products=[dynamics_sales])
-        incumbent = services.claim_submit(claim=_draft(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
+        incumbent = services.claim_submit(claim=draft_with_poe(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
         services.claim_approve(claim=services.claim_start_review(claim=incumbent, user=reviewer1), user=reviewer1)
-        challenger = services.claim_submit(claim=_draft(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
-        newcomer = _draft(l_mpn, l_user, sub, dynamics_sales)
+        challenger = services.claim_submit(claim=draft_with_poe(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
+        newcomer = draft_with_poe(l_mpn, l_user, sub, dynamics_sales)
         drafts_before = Claim.objects.filter(status=Status.EDITING).count()
 
-        submitted, withdrawn = _run(
+        submitted, withdrawn = run_together(  # the withdrawal 0–80 ms after the submission starts
             lambda d=newcomer: services.claim_submit(claim=d, user=l_user)[0],
             lambda c=challenger: services.claim_withdraw(claim=c, user=f_user, reason="moved on"),
-            rng.uniform(0, MAX_DELAY_S),
+            delays=[0, rng.uniform(0, MAX_DELAY_S)],
+            timeout=60,
         )
         problems = [r for r in (submitted, withdrawn) if isinstance(r, Exception) and not isinstance(r, ClaimError)]
         assert not problems, problems  # no deadlock (40P01) or other database error reaches anyone

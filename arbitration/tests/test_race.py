@@ -1,52 +1,19 @@
 """Race safety on PostgreSQL: concurrent awards and concurrent competing submissions always
 leave exactly one owner per key, one open case per key, and no unexpected error."""
 
-import threading
-
 import pytest
-from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection
 
 from arbitration.models import ArbitrationCase, CaseStatus
 from arbitration.services import arbitration_award
+from arbitration.tests.helpers import draft_with_poe
 from claims import services
 from claims.errors import ClaimError
 from claims.models import Claim
 from claims.states import Status
-from claims.tests.factories import ClaimFactory, MpnFactory, PartnerFactory, SubscriptionFactory, member
+from claims.tests.factories import MpnFactory, PartnerFactory, SubscriptionFactory, member
+from tests.helpers import run_together
 
 ROUNDS = 20
-
-
-def _run_together(*jobs):
-    """Run each job in its own thread, released at the same moment; return results/exceptions."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def runner(i, job):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = job()
-        except Exception as exc:  # collected and judged by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    close_old_connections()
-    return results
-
-
-def _draft(mpn, user, sub, product):
-    claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=[product])
-    services.poe_attach(
-        claim=claim, user=user, name="p.pdf", file=ContentFile(b"%PDF-1.4 race"), content_type="application/pdf"
-    )
-    return claim
 
 
 @pytest.fixture
@@ -67,14 +34,14 @@ def test_concurrent_awards_leave_one_owner(partners, dynamics_sales, reviewer1, 
     (c_mpn, c_user), (f_mpn, f_user), (l_mpn, l_user) = partners[:3]
     for _ in range(ROUNDS):
         sub = SubscriptionFactory(products=[dynamics_sales])
-        incumbent = services.claim_submit(claim=_draft(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
+        incumbent = services.claim_submit(claim=draft_with_poe(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
         incumbent = services.claim_start_review(claim=incumbent, user=reviewer1)
         services.claim_approve(claim=incumbent, user=reviewer1)
-        fab = services.claim_submit(claim=_draft(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
-        lit = services.claim_submit(claim=_draft(l_mpn, l_user, sub, dynamics_sales), user=l_user)[0]
+        fab = services.claim_submit(claim=draft_with_poe(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
+        lit = services.claim_submit(claim=draft_with_poe(l_mpn, l_user, sub, dynamics_sales), user=l_user)[0]
         case = ArbitrationCase.objects.get(association_key=fab.association_key, status=CaseStatus.OPEN)
 
-        results = _run_together(
+        results = run_together(
             lambda case=case, fab=fab: arbitration_award(case=case, user=reviewer1, winner=fab, reason="PoE"),
             lambda case=case, lit=lit: arbitration_award(case=case, user=reviewer2, winner=lit, reason="PoE"),
         )
@@ -91,14 +58,14 @@ def test_concurrent_competing_submissions_and_award(partners, dynamics_sales, re
     (c_mpn, c_user), (f_mpn, f_user), *others = partners
     for _ in range(ROUNDS):
         sub = SubscriptionFactory(products=[dynamics_sales])
-        first = services.claim_submit(claim=_draft(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
-        services.claim_submit(claim=_draft(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
+        first = services.claim_submit(claim=draft_with_poe(c_mpn, c_user, sub, dynamics_sales), user=c_user)[0]
+        services.claim_submit(claim=draft_with_poe(f_mpn, f_user, sub, dynamics_sales), user=f_user)[0]
         case = ArbitrationCase.objects.get(association_key=first.association_key, status=CaseStatus.OPEN)
-        drafts = [(_draft(mpn, user, sub, dynamics_sales), user) for mpn, user in others]
+        drafts = [(draft_with_poe(mpn, user, sub, dynamics_sales), user) for mpn, user in others]
 
         jobs = [lambda d=d, u=u: services.claim_submit(claim=d, user=u)[0] for d, u in drafts]
         jobs.append(lambda case=case, w=first: arbitration_award(case=case, user=reviewer1, winner=w, reason="PoE"))
-        results = _run_together(*jobs)
+        results = run_together(*jobs)
 
         unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, ClaimError)]
         assert not unexpected, unexpected

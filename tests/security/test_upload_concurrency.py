@@ -5,11 +5,9 @@ Likewise two batches that each fit the company's storage quota but not together,
 created side by side at the open-draft cap (both counted under the partner's row lock)."""
 
 import hashlib
-import threading
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -20,35 +18,11 @@ from claims.states import Status
 from claims.tests.factories import ClaimFactory
 from claims.tests.test_uploads import pdf_bytes, upload
 from claims.uploads import CheckedUpload
-from tests.helpers import current_version, login
+from tests.helpers import current_version, login, run_together
 from tests.security.conftest import stored_files
 
 ROUNDS = 3
 BATCH = 12
-
-
-def _run_together(*jobs):
-    """Each job in its own thread (its own database connection), released at the same moment;
-    their results or exceptions, in order."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def runner(i, job):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = job()
-        except Exception as exc:  # judged by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    close_old_connections()
-    return results
 
 
 def _checked(tag: str, size: int = 0) -> CheckedUpload:
@@ -83,7 +57,7 @@ def test_two_concurrent_twelve_file_requests_one_stores_all_the_other_none(
             for who in "ab"
         ]
         url = reverse("claims:poe_add", args=[claim.pk])
-        results = _run_together(*(lambda c=c, p=p, u=url: c.post(u, p) for c, p in zip(clients, posts, strict=True)))
+        results = run_together(*(lambda c=c, p=p, u=url: c.post(u, p) for c, p in zip(clients, posts, strict=True)))
 
         unexpected = [r for r in results if isinstance(r, Exception)]
         assert not unexpected, unexpected
@@ -104,7 +78,7 @@ def test_the_use_case_counts_under_the_lock(pg, settings, poe_dir, contoso_admin
         claim = ClaimFactory(mpn=contoso_mpn, created_by=contoso_admin)
         before = len(stored_files(poe_dir))
         batches = [[_checked(f"r{round_}-{who}-{i}") for i in range(BATCH)] for who in "ab"]
-        results = _run_together(
+        results = run_together(
             *(lambda b=b, c=claim: poe_attach_many(claim=c, user=contoso_admin, uploads=b) for b in batches)
         )
         done = [r for r in results if isinstance(r, list)]
@@ -127,7 +101,7 @@ def test_two_batches_that_fit_the_quota_only_alone(pg, settings, poe_dir, contos
         batches = [
             (c, [_checked(f"q{round_}-{tag}-{i}", size) for i in range(2)]) for c, tag in ((first, "a"), (second, "b"))
         ]
-        results = _run_together(
+        results = run_together(
             *(lambda c=c, b=b: poe_attach_many(claim=c, user=contoso_admin, uploads=b) for c, b in batches)
         )
         done = [r for r in results if isinstance(r, list)]
@@ -142,7 +116,7 @@ def test_two_batches_that_fit_the_quota_only_alone(pg, settings, poe_dir, contos
 def test_drafts_created_side_by_side_stop_at_the_cap(pg, settings, contoso_admin, contoso_mpn):
     settings.MAX_OPEN_DRAFTS_PER_PARTNER = 3
     ClaimFactory(mpn=contoso_mpn, created_by=contoso_admin)  # one open already: room for two
-    results = _run_together(*(lambda: claim_create(user=contoso_admin, data={"mpn": contoso_mpn}) for _ in range(5)))
+    results = run_together(*(lambda: claim_create(user=contoso_admin, data={"mpn": contoso_mpn}) for _ in range(5)))
     created = [r for r in results if isinstance(r, Claim)]
     refused = [r for r in results if isinstance(r, ClaimError)]
     assert len(created) == 2 and len(refused) == 3, results
