@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEMO_PASSWORD ?= cpor-demo
 
-.PHONY: run test lint format venv migrate seed messages bench serve-prod worker beat clean
+.PHONY: run test lint format venv migrate seed messages bench serve-prod serve-ctl worker beat clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,25 +69,22 @@ CREATE_DATABASE = case "$${DATABASE_URL:-}" in postgres://*|postgresql://*) \
 	fi;; \
 	esac
 CELERY_WORKER = $(VENV)/bin/celery -A cpor_portal worker -l info -c 2 --without-gossip --without-mingle
-CELERY_BEAT = $(VENV)/bin/celery -A cpor_portal beat -l info -s var/celerybeat-schedule --pidfile var/celerybeat.pid
+CELERY_BEAT = $(VENV)/bin/celery -A cpor_portal beat -l info -s var/celerybeat-schedule --pidfile=
 
-## serve-prod: gunicorn (2 workers) + one Celery worker + one beat on PostgreSQL and Redis, http://127.0.0.1:$(PORT)
+## serve-prod: nginx → gunicorn (gthread) + one Celery worker + one beat, each supervised, on PostgreSQL and Redis, http://127.0.0.1:$(PORT)
 serve-prod: SHELL := /bin/bash
 serve-prod: venv
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt-get install -y -qq nginx-light >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null)
 	@$(PROD_ENV); \
 	$(CREATE_DATABASE); \
 	$(PY) manage.py migrate --noinput || { echo "serve-prod: cannot migrate $$DATABASE_URL: is PostgreSQL running and the database created?" >&2; exit 1; }; \
-	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	if [ -n "$${SEED:-}" ]; then $(PY) manage.py seed_demo; fi; \
-	$(CELERY_WORKER) & worker=$$!; \
-	$(CELERY_BEAT) & beat=$$!; \
-	$(VENV)/bin/gunicorn cpor_portal.wsgi --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - & web=$$!; \
-	stop() { kill $$web $$worker $$beat 2>/dev/null; wait; }; \
-	trap 'stop; exit 0' INT TERM; \
-	echo "serve-prod: http://127.0.0.1:$(PORT)/ (Ctrl-C stops gunicorn, the worker and beat)"; \
-	status=0; wait -n || status=$$?; \
-	[ $$status -eq 0 ] || echo "serve-prod: a process failed ($$status); stopping the others" >&2; \
-	stop; exit $$status
+	export PORT=$(PORT) CPOR_BIN="$(abspath $(VENV))/bin"; \
+	exec deploy/serve
+
+## serve-ctl: the supervisor of a running serve-prod, e.g. `make serve-ctl ARGS="status"` or ARGS="restart worker"
+serve-ctl: venv
+	@CPOR_VAR_DIR="$${CPOR_VAR_DIR:-$(CURDIR)/var}" $(VENV)/bin/supervisorctl -c deploy/supervisord.conf $(or $(ARGS),status)
 
 ## worker / beat: one Celery worker, or the one beat, in the serve-prod environment
 worker: venv

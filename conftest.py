@@ -46,15 +46,15 @@ def _poe_storage(settings, tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached values (e.g. a partner's status strip) must not leak from one test into the next,
-    nor an open cache breaker (lib.cache) from a test that broke the cache."""
+    nor an open breaker (lib.breaker: the cache's, the broker's) from a test that broke one."""
     from django.core.cache import cache
 
-    from lib.cache import breaker_reset
+    from lib.breaker import reset_all
 
-    breaker_reset()
+    reset_all()
     cache.clear()
     yield
-    breaker_reset()
+    reset_all()
     cache.clear()
 
 

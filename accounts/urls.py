@@ -7,6 +7,8 @@ from accounts.forms import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics_view, name="metrics"),
+    path("request-too-large/", views.request_too_large, name="request_too_large"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/keyboard-shortcuts/", views.keyboard_shortcuts, name="keyboard_shortcuts"),
     path(

@@ -1,10 +1,12 @@
+import hmac
 import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lib import metrics
 from notifications.models import JobRun
 
 log = logging.getLogger(__name__)
@@ -126,3 +129,29 @@ def _ping_redis(url: str) -> str:
     except Exception as exc:
         log.warning("healthz: broker unreachable: %s", exc)
         return "unreachable"
+
+
+@never_cache
+@require_GET
+def metrics_view(request):
+    """The node's metrics in Prometheus' text format (lib.metrics): for a scraper with
+    ``Authorization: Bearer <METRICS_TOKEN>``, or a signed-in staff member; anyone else is
+    sent to sign in (anonymous) or refused (403)."""
+    token = settings.METRICS_TOKEN
+    sent = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+        return HttpResponse(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        return render(request, "errors/403.html", status=403)
+    return HttpResponse(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
+
+
+@never_cache
+def request_too_large(request):
+    """Where the reverse proxy sends a request whose body is over its limit (nginx
+    ``error_page 413``, deploy/nginx.conf.template): the portal's page in the user's language
+    instead of nginx's bare one. The proxy turns the refused POST into a GET here."""
+    limits = {"max_file_bytes": settings.POE_MAX_FILE_BYTES, "max_files": settings.POE_MAX_FILES_PER_CLAIM}
+    return render(request, "errors/413.html", limits, status=413)

@@ -4,14 +4,24 @@ nothing is sent twice or lost (docs/jobs.md).
 
 The registered names are ``notifications.tasks.*``, where the jobs used to live: beat's schedule
 and any message already queued under those names keep resolving.
+
+Each run logs one INFO line (``<job>: figure=n … duration_ms=n``, ``claims.jobs.rows.log_job_run``)
+whose figures are the rows it wrote; the task returns the same figures (Celery's own "succeeded"
+line repeats them).
 """
+
+import logging
+import time
 
 from celery import shared_task
 
 from claims.jobs.recheck import run_subscription_recheck
+from claims.jobs.rows import log_job_run
 from claims.jobs.sweep import run_sla_sweep
 from claims.pending import pending_expire
 from lib.tasks import retrying
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="notifications.tasks.sla_sweep", **retrying())
@@ -26,9 +36,12 @@ def recheck_subscriptions():
 
 @shared_task(name="claims.tasks.expire_kept_uploads", **retrying())
 def expire_kept_uploads():
-    """Kept claim-form files past ``PENDING_UPLOAD_TTL``: expired, their files deleted."""
+    """Kept claim-form files past ``PENDING_UPLOAD_TTL``: expired, their files deleted. Returns
+    and logs (one INFO line) how many rows this run expired."""
+    started = time.monotonic()
     expired = total = pending_expire()
     while expired:  # a backlog goes in batches, each its own transaction
         expired = pending_expire()
         total += expired
+    log_job_run("expire_kept_uploads", {"expired": total}, started=started, logger=log)
     return total

@@ -124,8 +124,15 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A request that waits on a lock longer than this fails cleanly instead of hanging a worker.
+    # A database that does not answer the connection fails the request in 5 s (a 503 page)
+    # instead of hanging a worker on the kernel's TCP timeout.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", "5")
+    # A statement running longer than this is cancelled, so a runaway query cannot hold a web
+    # worker (the page then says "try again", a 503). deploy/gunicorn.conf.py sets it for the
+    # web processes only: Celery jobs and migrations run without it. 0: no limit.
+    STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0, minimum=0)
+    if STATEMENT_TIMEOUT_MS:
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -301,6 +308,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request queues "send the outbox now" with these short timeouts and skips the broker for
+# BROKER_BREAKER_SECONDS after a failure (the periodic send covers for it): docs/operations.md.
+BROKER_PUBLISH_TIMEOUT = env_float("BROKER_PUBLISH_TIMEOUT", 0.5, minimum=0.05)
+BROKER_BREAKER_SECONDS = env_float("BROKER_BREAKER_SECONDS", 5.0, minimum=0)
 # An unacknowledged message (its worker was killed) is delivered again after the visibility
 # timeout. It must outlast the longest task (CELERY_TASK_TIME_LIMIT, 300 s) and the longest retry
 # countdown (lib.tasks, 300 s), or a task still running or waiting would run twice: 600 s.
@@ -310,7 +321,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "notifications.tasks.sla_sweep", "schedule": 120.0},
     "expire-kept-uploads": {"task": "claims.tasks.expire_kept_uploads", "schedule": 900.0},
-    "send-pending-notifications": {"task": "notifications.tasks.send_pending_notifications", "schedule": 60.0},
+    "send-pending-notifications": {
+        "task": "notifications.tasks.send_pending_notifications",
+        # The outbox's safety net (a "send now" is queued after each change): how soon e-mail
+        # that missed its shortcut (broker down, worker killed mid-send) goes out.
+        "schedule": env_float("OUTBOX_SEND_EVERY_SECONDS", 60.0, minimum=1),
+    },
     "recheck-subscriptions": {
         "task": "notifications.tasks.recheck_subscriptions",
         "schedule": crontab(hour=3, minute=15),
@@ -355,11 +371,16 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# /metrics for a scraper: "Authorization: Bearer <this>" (empty: staff members signed in only).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One traceback a minute per kind of outage (the database away), one line for the rest.
+    "filters": {"outages": {"()": "lib.log.OutageTracebacks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["outages"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

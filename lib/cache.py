@@ -5,62 +5,39 @@ claim's change, a page) may fail or wait because the cache is away.
 Three things keep an outage cheap (docs/architecture.md, "Caches"):
 - short timeouts on the client (``CACHE_CONNECT_TIMEOUT`` / ``CACHE_SOCKET_TIMEOUT``, 250 ms),
   so a frozen Redis costs one call a quarter of a second, not redis-py's default 5 s;
-- a circuit breaker: after a failure the cache is skipped for ``CACHE_BREAKER_SECONDS`` (5), so
-  the requests meanwhile do not wait at all; then one call tries again;
+- a circuit breaker (``lib.breaker``): after a failure the cache is skipped for
+  ``CACHE_BREAKER_SECONDS`` (5), so the requests meanwhile do not wait at all; then one call
+  tries again;
 - logs that stay readable: one line per failure, a traceback at most once a minute per
-  process (with the count of failures since the last one).
+  process (with the count of failures since the last one), and a failure counter in the
+  metrics.
 """
 
-import logging
-import threading
-import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-log = logging.getLogger(__name__)
+from lib.breaker import Breaker
 
-TRACEBACK_EVERY_S = 60.0
-_breaker = {"open_until": 0.0, "last_traceback": -TRACEBACK_EVERY_S, "unreported": 0}
-_breaker_lock = threading.Lock()
+_breaker = Breaker("cache", lambda: getattr(settings, "CACHE_BREAKER_SECONDS", 5.0))
 
 
 def cache_available() -> bool:
     """False while the breaker is open (a recent failure): callers skip the cache."""
-    return time.monotonic() >= _breaker["open_until"]
+    return _breaker.available()
 
 
 def cache_failed(operation: str, exc: BaseException) -> None:
-    """Record a failed cache call: open the breaker and log it (a traceback at most once a
-    minute per process). For every caller of the cache, here and in ``lib.ratelimit``."""
-    now = time.monotonic()
-    pause = getattr(settings, "CACHE_BREAKER_SECONDS", 5.0)
-    with _breaker_lock:
-        _breaker["open_until"] = now + pause
-        with_traceback = now - _breaker["last_traceback"] >= TRACEBACK_EVERY_S
-        if with_traceback:
-            _breaker["last_traceback"], since, _breaker["unreported"] = now, _breaker["unreported"], 0
-        else:
-            _breaker["unreported"] += 1
-    if with_traceback:
-        log.warning(
-            "cache unreachable: %s (%s); skipping the cache for %.0f s; %d failures since the last traceback",
-            operation,
-            type(exc).__name__,
-            pause,
-            since,
-            exc_info=exc,
-        )
-    else:
-        log.warning("cache unreachable: %s (%s); skipping the cache for %.0f s", operation, type(exc).__name__, pause)
+    """Record a failed cache call: open the breaker, count and log it (a traceback at most once
+    a minute per process). For every caller of the cache, here and in ``lib.ratelimit``."""
+    _breaker.failed(operation, exc)
 
 
 def breaker_reset() -> None:
     """Close the breaker (tests; a process that knows the cache is back)."""
-    with _breaker_lock:
-        _breaker.update(open_until=0.0, last_traceback=-TRACEBACK_EVERY_S, unreported=0)
+    _breaker.reset()
 
 
 def cache_get(key: str, default=None):

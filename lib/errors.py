@@ -5,11 +5,13 @@ load balancers know to come back, and the page says so."""
 
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
+
+from lib import metrics
+from lib.log import outage_kind
 
 DATABASE_RETRY_AFTER_S = 30
 
@@ -39,19 +41,10 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception, template_name="errors/404.html")
 
 
-def _database_unavailable(exc) -> bool:
-    """The database could not be reached or went away (not a bug in a query)."""
-    while exc is not None:
-        if isinstance(exc, (OperationalError, InterfaceError)):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
 def server_error(request):
     """handler500. Django calls it while handling the exception, so ``sys.exc_info`` says what
     failed: the database being away is a 503 with ``Retry-After``; anything else a 500."""
-    unavailable = _database_unavailable(sys.exc_info()[1])
+    unavailable = outage_kind(sys.exc_info()[1]) == "database"
     template = "errors/503.html" if unavailable else "errors/500.html"
     try:
         html = loader.get_template(template).render({})
@@ -59,6 +52,7 @@ def server_error(request):
         html = "<!doctype html><title>Error</title><h1>Something went wrong</h1><p>Please try again later.</p>"
     if not unavailable:
         return HttpResponseServerError(html)
+    metrics.dependency_failed("database")
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
     return response

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from lib import metrics
 from notifications.models import EmailState, Notification
 from notifications.texts import (
     absolute,
@@ -163,6 +164,7 @@ def send_pending(*, limit: int = 10_000, now=None) -> dict:
                     connection.send_messages([render_email(n)])
                 except Exception as exc:
                     log.warning("sending notification %s failed (attempt %s): %r", pk, attempts, exc)
+                    metrics.dependency_failed("smtp")
                     # A mail server that is away is not the message's fault: never give up on it.
                     gave_up = attempts >= MAX_ATTEMPTS and not isinstance(exc, CONNECTION_ERRORS)
                     Notification.objects.filter(pk=pk).update(

@@ -3,14 +3,29 @@ change that notifies). The claims' own jobs (the SLA sweep, the subscription re-
 ``claims.tasks``; their registered names stay ``notifications.tasks.*`` so that messages already
 queued and the beat schedule keep resolving."""
 
+import logging
+import time
+
 from celery import shared_task
 
 from lib.tasks import retrying
 from notifications.sending import MailServerUnavailable, send_pending
 
+log = logging.getLogger(__name__)
 RETRY = retrying(MailServerUnavailable)
 
 
 @shared_task(**RETRY)
 def send_pending_notifications():
-    return send_pending()
+    """Send the outbox once; returns and logs (one INFO line) the rows this run marked sent,
+    failed (put back for a retry, or given up) and skipped."""
+    started = time.monotonic()
+    counts = send_pending()
+    log.info(
+        "send_pending_notifications: sent=%d failed=%d skipped=%d duration_ms=%d",
+        counts["sent"],
+        counts["failed"],
+        counts["skipped"],
+        (time.monotonic() - started) * 1000,
+    )
+    return counts

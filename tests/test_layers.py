@@ -104,6 +104,7 @@ LAYERS = [
             "*.management",
             "*.management.*",
             "cpor_portal.wsgi",
+            "deploy.*",  # process configuration (gunicorn's)
             "partner_portal",
             "partner_portal.*",
             "demo",

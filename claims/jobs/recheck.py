@@ -24,11 +24,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition
-from claims.jobs.rows import record_job_run
+from claims.jobs.rows import Inserted, claim_marks, insert_notifications, log_job_run, record_job_run
 from claims.models import Claim, EndReason
 from claims.services import claim_end
 from claims.states import Status
 from directory.models import CLAIMABLE_SUBSCRIPTION_STATUSES, Subscription, SubscriptionStatus
+from lib import clock
 from lib.actors import SYSTEM
 from lib.paging import keyset_pages
 from notifications.models import EmailState, Notification, SweepMark
@@ -175,8 +176,11 @@ def _as_uuid(text: str) -> uuid.UUID | None:
 DRAFT_FIELDS = ("id", "subscription_ref", "partner_id", "updated_at")
 
 
-def _check_drafts(rows) -> dict[int, str]:
-    """Outcome per draft; records waiting drafts and notifies the partners of ready ones."""
+def _check_drafts(rows, written: dict | None = None) -> dict[int, str]:
+    """Outcome per draft; records waiting drafts and notifies the partners of ready ones.
+    ``written`` (when given) gains what this call wrote: ``waiting``, the drafts newly recorded
+    as waiting (their marks); ``claimable_now``, the drafts whose partner was told now (a
+    partner told before is not told again, and not counted); ``notifications``, the rows."""
     refs = {pk: _as_uuid(ref) for pk, ref, _partner, _updated in rows}
     subs = {
         s["subscription_id"]: s
@@ -187,6 +191,7 @@ def _check_drafts(rows) -> dict[int, str]:
     keys = {pk: f"awaiting_provisioning:{pk}:{ref}" for pk, ref in refs.items() if ref in subs}
     seen_waiting = set(SweepMark.objects.filter(key__in=list(keys.values())).values_list("key", flat=True))
     outcomes, new_marks, ready = {}, [], []
+    now = clock.now()
     for pk, _ref, partner_id, updated_at in rows:
         sub = subs.get(refs[pk])
         if sub is None:
@@ -194,7 +199,7 @@ def _check_drafts(rows) -> dict[int, str]:
         elif not sub["provisioned"]:
             outcomes[pk] = WAITING
             if keys[pk] not in seen_waiting:
-                new_marks.append(SweepMark(key=keys[pk], claim_id=pk))
+                new_marks.append((keys[pk], pk))
         elif sub["status"] in CLAIMABLE_SUBSCRIPTION_STATUSES and (
             keys[pk] in seen_waiting or (sub["provisioned_at"] and sub["provisioned_at"] > updated_at)
         ):
@@ -204,32 +209,38 @@ def _check_drafts(rows) -> dict[int, str]:
             outcomes[pk] = NOT_APPLICABLE
     members = partner_members(partner_id for _pk, _ref, partner_id in ready) if ready else {}
     notes = [
-        Notification(
-            recipient_id=user_id,
-            claim_id=pk,
-            kind="subscription_claimable",
-            data={"subscription": str(ref)},
-            dedupe_key=f"subscription_claimable:{pk}:{ref}:{user_id}",
+        (
+            user_id,
+            pk,
+            "subscription_claimable",
+            {"subscription": str(ref)},
+            f"subscription_claimable:{pk}:{ref}:{user_id}",
         )
         for pk, ref, partner_id in ready
         for user_id in members.get(partner_id, ())
     ]
+    marked, told = set(), Inserted()
     if new_marks or notes:
         with transaction.atomic():
-            SweepMark.objects.bulk_create(new_marks, ignore_conflicts=True)
-            Notification.objects.bulk_create(notes, ignore_conflicts=True)
-            if notes:
+            marked = claim_marks(new_marks, run=uuid.uuid4(), created_at=now)
+            told = insert_notifications(notes, created_at=now)
+            if told.rows:
                 queue_outbox_flush()
+    if written is not None:
+        written[WAITING] += len(marked)
+        written[CLAIMABLE_NOW] += told.claims
+        written["notifications"] += told.rows
     return outcomes
 
 
 def check_waiting_drafts(*, chunk_size: int = CHUNK) -> dict:
+    """What the drafts' check wrote (``_check_drafts``): ``waiting``, ``claimable_now`` and
+    ``notifications``. A draft still waiting, or still claimable after its partner was told,
+    is not counted again."""
     qs = Claim.objects.filter(status=Status.EDITING).exclude(subscription_ref="")
-    totals = {WAITING: 0, CLAIMABLE_NOW: 0}
+    totals = {WAITING: 0, CLAIMABLE_NOW: 0, "notifications": 0}
     for rows in keyset_pages(qs, DRAFT_FIELDS, chunk_size):
-        for outcome in _check_drafts(rows).values():
-            if outcome in totals:
-                totals[outcome] += 1
+        _check_drafts(rows, totals)
     return totals
 
 
@@ -237,13 +248,25 @@ def check_waiting_drafts(*, chunk_size: int = CHUNK) -> dict:
 
 
 def run_subscription_recheck(*, chunk_size: int = CHUNK) -> dict:
+    """Both checks once; returns what they did (associations ended or skipped; drafts newly
+    recorded as waiting, drafts whose partner was told now) and logs it as one INFO line."""
     started = time.monotonic()
     with deferred_outbox_flush():
-        result = {
-            "associations": end_lapsed_associations(chunk_size=chunk_size),
-            "drafts": check_waiting_drafts(chunk_size=chunk_size),
-        }
+        associations = end_lapsed_associations(chunk_size=chunk_size)
+        drafts = check_waiting_drafts(chunk_size=chunk_size)
+    result = {
+        "associations": associations,
+        "drafts": {WAITING: drafts[WAITING], CLAIMABLE_NOW: drafts[CLAIMABLE_NOW]},
+    }
     record_job_run(JOB_NAME, started=started, result=result)
+    figures = {
+        "associations_ended": associations["ended"],
+        "associations_skipped": associations["skipped"],
+        "drafts_waiting": drafts[WAITING],
+        "drafts_claimable_now": drafts[CLAIMABLE_NOW],
+        "draft_notifications": drafts["notifications"],
+    }
+    log_job_run(JOB_NAME, figures, started=started, logger=log)
     return result
 
 

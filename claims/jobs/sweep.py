@@ -28,6 +28,17 @@ waits on the unique index, then gets nothing back) never announces them too and 
 rolls marks and announcements back together.
 Long deadlines live in the database (``Claim.due_at``), never as Celery countdowns.
 
+What a run reports is what it wrote, never what it looked at: per rule the claims it reminded
+(at least one reminder row inserted: a claim looked at again within ``CURSOR_MARGIN``, under
+``--full``, already reminded or without anyone to tell counts nothing), escalated or closed (the
+marks it inserted), and rejected (the rows its update wrote, RETURNING on PostgreSQL), as the
+command prints, the task returns and ``JobRun`` keeps. One INFO line per run adds the
+notifications each rule inserted (counted by the inserts' RETURNING on PostgreSQL; elsewhere
+the keys that existed are read first in the same transaction), the claims skipped or failed, and
+those the rejection budget left for the next run: ``sla_sweep: reviewer_reminders=3
+reviewer_reminder_notifications=3 escalations=2 escalation_notifications=1 …``. A second run
+right after logs zeros.
+
 Cursors: each run remembers (in ``JobRun("sla_sweep").last_result``) how far it looked, and
 the next run starts there minus ``CURSOR_MARGIN``, so the steady-state cost is the claims that
 became due since the last run, not every claim that is overdue. Deadlines are only ever set
@@ -50,9 +61,11 @@ from django.db.models import Q
 from accounts.models import User
 from claims.errors import ClaimError
 from claims.jobs.rows import (
+    Inserted,
     claim_marks,
     insert_notifications,
     iso,
+    log_job_run,
     parse_iso,
     pg_iso,
     record_job_run,
@@ -112,9 +125,10 @@ PARTNER_REMINDER = {
 }
 
 
-def _pg_reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple[int, tuple | None]:
+def _pg_reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple[int, Inserted, tuple | None]:
     """One page of reminders as one statement: the claims (keyset after ``after``), their
-    recipients and the notification rows never leave the database."""
+    recipients and the notification rows never leave the database; the insert's RETURNING
+    counts what it wrote (a key that exists already is skipped, and not counted)."""
     if spec["to"] == "partner":
         recipients = f"""
             SELECT p.id, p.due_kind, p.iso, m.user_id FROM page p
@@ -146,8 +160,11 @@ def _pg_reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple
             FROM recipients r
             ORDER BY r.id, r.user_id  -- claim order, as insert_notifications
             ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING claim_id
         )
-        SELECT p.due_at, p.id, count(*) OVER () FROM page p ORDER BY p.due_at DESC, p.id DESC LIMIT 1
+        SELECT p.due_at, p.id, count(*) OVER (),
+            (SELECT count(*) FROM inserted), (SELECT count(DISTINCT claim_id) FROM inserted)
+        FROM page p ORDER BY p.due_at DESC, p.id DESC LIMIT 1
         """,  # noqa: S608 (the table names are ours, every value a parameter)
         {
             "statuses": [str(x) for x in spec["statuses"]],
@@ -164,14 +181,15 @@ def _pg_reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple
         },
     )
     if not rows:
-        return 0, after
-    last_due, last_id, count = rows[0]
-    return count, (last_due, last_id)
+        return 0, Inserted(), after
+    last_due, last_id, count, written, claims = rows[0]
+    return count, Inserted(written, claims), (last_due, last_id)
 
 
-def _reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple[int, tuple | None]:
+def _reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple[int, Inserted, tuple | None]:
     """Insert the reminders of one page of claims (keyset after ``after``: ``(due_at, id)``);
-    returns how many claims it read and where the next page starts."""
+    returns how many claims it read (for the paging), what it inserted (a reminder sent
+    before is skipped, and not counted) and where the next page starts."""
     if connection.vendor == "postgresql":
         return _pg_reminder_page(spec, lo=lo, hi=hi, after=after, chunk=chunk, leads=leads, created_at=created_at)
     qs = Claim.objects.filter(
@@ -191,24 +209,26 @@ def _reminder_page(spec, *, lo, hi, after, chunk, leads, created_at) -> tuple[in
         users = members.get(partner_id, ()) if members is not None else [assignee_id] if assignee_id else leads
         for user_id in users:
             notes.append((user_id, pk, spec["kind"], data, f"reminder:{kind}:{pk}:{stamp}:{user_id}"))
-    insert_notifications(notes, created_at=created_at)
-    return len(rows), ((rows[-1][1], rows[-1][0]) if rows else after)
+    written = insert_notifications(notes, created_at=created_at) if notes else Inserted()
+    return len(rows), written, ((rows[-1][1], rows[-1][0]) if rows else after)
 
 
-def _reminders(spec, *, lo, hi, chunk, created_at, leads=()) -> int:
-    """Every page of reminders, each page in its own transaction; returns the claims seen."""
+def _reminders(spec, *, lo, hi, chunk, created_at, leads=()) -> Inserted:
+    """Every page of reminders, each page in its own transaction; returns what was inserted:
+    the reminders, and the claims they are about (a claim looked at again within the cursor
+    margin, reminded already or without any recipient, is not counted)."""
     after = None
-    seen = 0
+    written = Inserted()
     while True:
         with transaction.atomic():
-            count, after = _reminder_page(
+            count, page, after = _reminder_page(
                 spec, lo=lo, hi=hi, after=after, chunk=chunk, leads=leads, created_at=created_at
             )
-            if count:
+            if page.rows:
                 queue_outbox_flush()
-        seen += count
+        written += page
         if count < chunk:
-            return seen
+            return written
 
 
 def _escalation_notes(mine: list[tuple], leads: list[int], run: uuid.UUID) -> list[tuple]:
@@ -237,14 +257,16 @@ def _escalation_notes(mine: list[tuple], leads: list[int], run: uuid.UUID) -> li
     return notes
 
 
-def _escalations(*, lo, hi, leads, chunk, created_at) -> int:
+def _escalations(*, lo, hi, leads, chunk, created_at) -> tuple[int, int]:
     """Mark every claim whose review deadline passed, and tell the leads in one digest per
-    transaction (at most ``DIGEST_LIMIT`` claims: in practice one per sweep)."""
+    transaction (at most ``DIGEST_LIMIT`` claims: in practice one per sweep). Returns the
+    claims this run marked (a concurrent run's are not its own) and the notifications it
+    inserted."""
     qs = Claim.objects.filter(status__in=REVIEW_WAITING, due_kind__in=REVIEW_DEADLINES, due_at__lte=hi)
     if lo is not None:
         qs = qs.filter(due_at__gt=lo)
     pages = keyset_pages(qs, ("id", "due_at", "due_kind", "assignee_id"), chunk, order="due_at")
-    escalated = 0
+    escalated = notified = 0
     more = True
     while more:
         more = False
@@ -258,18 +280,22 @@ def _escalations(*, lo, hi, leads, chunk, created_at) -> int:
                 if len(mine) >= DIGEST_LIMIT:
                     more = True
                     break
+            written = Inserted()
             if mine:
-                insert_notifications(_escalation_notes(mine, leads, run), created_at=created_at)
+                written = insert_notifications(_escalation_notes(mine, leads, run), created_at=created_at)
                 queue_outbox_flush()
         escalated += len(mine)
-    return escalated
+        notified += written.rows
+    return escalated, notified
 
 
-def _close_dispute_windows(*, lo, hi, chunk, created_at) -> int:
+def _close_dispute_windows(*, lo, hi, chunk, created_at) -> tuple[int, int]:
+    """Comment on and announce each rejected claim whose dispute window closed; returns the
+    claims this run closed (its marks, one comment each) and the notifications it inserted."""
     qs = Claim.objects.filter(status=Status.REJECTED, dispute_until__lte=hi)
     if lo is not None:
         qs = qs.filter(dispute_until__gt=lo)
-    closed = 0
+    closed = notified = 0
     for rows in keyset_pages(qs, ("id", "dispute_until", "partner_id"), chunk, order="dispute_until"):
         keys = {f"dispute_window_closed:{pk}:{iso(until)}": (pk, until, partner_id) for pk, until, partner_id in rows}
         with transaction.atomic():
@@ -278,7 +304,9 @@ def _close_dispute_windows(*, lo, hi, chunk, created_at) -> int:
             mine = [row for key, row in keys.items() if key in marked]
             if not mine:
                 continue
-            system_comments([pk for pk, _until, _partner in mine], "dispute_window_closed", created_at=created_at)
+            commented = system_comments(
+                [pk for pk, _until, _partner in mine], "dispute_window_closed", created_at=created_at
+            )
             members = partner_members(partner_id for _pk, _until, partner_id in mine)
             notes = [
                 (
@@ -291,34 +319,46 @@ def _close_dispute_windows(*, lo, hi, chunk, created_at) -> int:
                 for pk, until, partner_id in mine
                 for user_id in members.get(partner_id, ())
             ]
-            insert_notifications(notes, created_at=created_at)
+            written = insert_notifications(notes, created_at=created_at)
             queue_outbox_flush()
-        closed += len(mine)
-    return closed
+        closed += commented
+        notified += written.rows
+    return closed, notified
 
 
-def _auto_reject(*, now, chunk, budget) -> dict:
+def _auto_reject(*, now, chunk, budget) -> tuple[dict, int]:
     """Reject each claim whose partner did not answer in time, set-based:
     ``claims.jobs.unanswered.claims_reject_unanswered`` locks a chunk's rows (SKIP LOCKED, so a
     partner answering at this moment wins), skips claims whose version changed since the
     select, and writes every claim's audit event, system comment and notifications in the
-    chunk's one transaction."""
+    chunk's one transaction.
+
+    Returns the counts (claims: ``rejected``, the rows the update wrote; ``skipped``, changed
+    meanwhile; ``errors``, in chunks that failed and rolled back; ``left``, still due when the
+    budget ran out, for the next run) and the notifications inserted."""
     stop_at = time.monotonic() + budget
     counts = {"rejected": 0, "skipped": 0, "errors": 0, "left": 0}
+    notified = 0
     qs = Claim.objects.filter(status=Status.ACTION_REQUIRED, due_kind=DueKind.PARTNER_RESPONSE, due_at__lte=now)
     for rows in keyset_pages(qs, ("id", "due_at", "version"), chunk, order="due_at"):
         if time.monotonic() > stop_at:
-            counts["left"] = 1  # at least one more; the next run goes on
-            return counts
+            # Every claim from this page on waits for the next run: count them (one range count
+            # on the deadline index, and only when the budget ran out).
+            first_id, first_due, _version = rows[0]
+            counts["left"] = qs.filter(Q(due_at__gt=first_due) | Q(due_at=first_due, id__gte=first_id)).count()
+            return counts, notified
         try:
-            done = claims_reject_unanswered(claims=[(pk, version) for pk, _due, version in rows], now=now)
+            done = claims_reject_unanswered(
+                claims=[(pk, version) for pk, _due, version in rows], now=now, count_notifications=True
+            )
         except ClaimError:
             log.exception("automatic rejection of %d claims failed", len(rows))
             counts["errors"] += len(rows)
             continue
         counts["rejected"] += done["rejected"]
         counts["skipped"] += done["skipped"]
-    return counts
+        notified += done["notifications"]
+    return counts, notified
 
 
 # --- the sweep ----------------------------------------------------------------------------
@@ -331,7 +371,9 @@ def _cursors() -> dict[str, dt.datetime]:
 
 
 def run_sla_sweep(*, now=None, chunk_size: int | None = None, full: bool = False, reject_budget=None) -> dict:
-    """Run every rule once; returns what it did. Safe to run twice at once or after a crash."""
+    """Run every rule once; returns what it did (per rule the claims it reminded, escalated,
+    closed or rejected: rows it wrote, never the claims it only looked at) and logs it as one
+    INFO line with the notifications too. Safe to run twice at once or after a crash."""
     started = time.monotonic()
     now = now or clock.now()
     chunk = chunk_size or CHUNK
@@ -347,10 +389,9 @@ def run_sla_sweep(*, now=None, chunk_size: int | None = None, full: bool = False
             return max(value, floor) if value is not None else floor
         return value
 
-    result = {}
     with deferred_outbox_flush():
         leads = review_lead_ids()
-        result["reviewer_reminders"] = _reminders(
+        reviewer = _reminders(
             REVIEWER_REMINDER,
             lo=since("reviewer_until", now),
             hi=reviewer_until,
@@ -358,18 +399,43 @@ def run_sla_sweep(*, now=None, chunk_size: int | None = None, full: bool = False
             chunk=chunk,
             created_at=created_at,
         )
-        result["escalations"] = _escalations(
+        escalated, escalation_notes = _escalations(
             lo=since("checked_until"), hi=now, leads=leads, chunk=chunk, created_at=created_at
         )
-        result["partner_reminders"] = _reminders(
+        partner = _reminders(
             PARTNER_REMINDER, lo=since("partner_until", now), hi=partner_until, chunk=chunk, created_at=created_at
         )
-        result["dispute_windows_closed"] = _close_dispute_windows(
+        closed, dispute_notes = _close_dispute_windows(
             lo=since("checked_until", now - DISPUTE_LOOKBACK), hi=now, chunk=chunk, created_at=created_at
         )
-        result["auto_rejections"] = _auto_reject(
+        rejections, rejection_notes = _auto_reject(
             now=now, chunk=chunk, budget=REJECT_BUDGET_SECONDS if reject_budget is None else reject_budget
         )
+    # Per rule the claims this run handled (what the command prints, the task returns and
+    # JobRun keeps); the log line adds the notifications each rule inserted.
+    result = {
+        "reviewer_reminders": reviewer.claims,
+        "escalations": escalated,
+        "partner_reminders": partner.claims,
+        "dispute_windows_closed": closed,
+        "auto_rejections": rejections,
+    }
     cursors = {"reviewer_until": reviewer_until, "partner_until": partner_until, "checked_until": now}
     record_job_run(JOB_NAME, started=started, result=result, cursors=cursors)
+    figures = {
+        "reviewer_reminders": reviewer.claims,
+        "reviewer_reminder_notifications": reviewer.rows,
+        "escalations": escalated,
+        "escalation_notifications": escalation_notes,
+        "partner_reminders": partner.claims,
+        "partner_reminder_notifications": partner.rows,
+        "dispute_windows_closed": closed,
+        "dispute_window_notifications": dispute_notes,
+        "auto_rejections": rejections["rejected"],
+        "auto_rejection_notifications": rejection_notes,
+        "auto_rejections_skipped": rejections["skipped"],
+        "auto_rejections_errors": rejections["errors"],
+        "auto_rejections_left": rejections["left"],
+    }
+    log_job_run(JOB_NAME, figures, started=started, logger=log)
     return result

@@ -21,9 +21,9 @@ from partners.models import Membership
 from partners.selectors import partner_members
 
 
-def _reject_in_one_statement(wanted: dict[int, int], *, now, step, reason) -> list[tuple[int, int]]:
+def _reject_in_one_statement(wanted: dict[int, int], *, now, step, reason) -> tuple[list[tuple[int, int]], int]:
     """PostgreSQL: lock, update and the three inserts in one statement; returns the rejected
-    ``(claim id, partner id)`` pairs."""
+    ``(claim id, partner id)`` pairs (the update's RETURNING) and the notifications inserted."""
     tables = {
         "claim": Claim._meta.db_table,
         "audit": AuditEvent._meta.db_table,
@@ -68,8 +68,9 @@ def _reject_in_one_statement(wanted: dict[int, int], *, now, step, reason) -> li
             FROM rejected r
             JOIN {membership} m ON m.partner_id = r.partner_id
             JOIN {user} u ON u.id = m.user_id AND u.is_active
+            RETURNING 1
         )
-        SELECT r.id, r.partner_id FROM rejected r
+        SELECT r.id, r.partner_id, (SELECT count(*) FROM notes) FROM rejected r
     """.format(**tables)  # noqa: S608 (the table names are ours, every value a parameter)
     params = {
         # In id order: the claims, their indexes and the new rows' indexes are walked in order.
@@ -84,11 +85,15 @@ def _reject_in_one_statement(wanted: dict[int, int], *, now, step, reason) -> li
         "now": now,
         "until": now + DISPUTE_WINDOW,
     }
-    return pg_execute(sql, params)
+    rows = pg_execute(sql, params)
+    return [(pk, partner_id) for pk, partner_id, _notes in rows], (rows[0][2] if rows else 0)
 
 
-def _reject_through_the_orm(wanted: dict[int, int], *, now, step, reason) -> list[tuple[int, int]]:
-    """Other databases (SQLite): the same rows through the ORM; returns the rejected pairs."""
+def _reject_through_the_orm(wanted: dict[int, int], *, now, step, reason) -> tuple[list[tuple[int, int]], int]:
+    """Other databases (SQLite): the same rows through the ORM; returns the rejected pairs and
+    the notifications inserted. The rows read are the rows updated: SQLite lets one writer at
+    a time change the database, and a write that would follow another's commit in the same
+    transaction fails ("database is locked") rather than go unnoticed."""
     locked = list(
         Claim.objects.select_for_update(skip_locked=True)
         .filter(pk__in=wanted, status__in=step.sources, due_kind=DueKind.PARTNER_RESPONSE, due_at__lte=now)
@@ -134,7 +139,7 @@ def _reject_through_the_orm(wanted: dict[int, int], *, now, step, reason) -> lis
         for pk in ids
     )
     members = partner_members(p for _pk, p in rows)
-    Notification.objects.bulk_create(
+    notes = Notification.objects.bulk_create(
         (
             Notification(
                 recipient_id=user_id,
@@ -148,11 +153,11 @@ def _reject_through_the_orm(wanted: dict[int, int], *, now, step, reason) -> lis
         ),
         batch_size=2000,
     )
-    return rows
+    return rows, len(notes)
 
 
 @transaction.atomic
-def claims_reject_unanswered(*, claims: list[tuple[int, int]], now=None) -> dict:
+def claims_reject_unanswered(*, claims: list[tuple[int, int]], now=None, count_notifications: bool = False) -> dict:
     """action_required → rejected with *no partner response*, for many claims at once (the
     SLA sweep). ``claims`` are ``(id, version)`` pairs read by the caller.
 
@@ -162,18 +167,24 @@ def claims_reject_unanswered(*, claims: list[tuple[int, int]], now=None) -> dict
     comment and its partner notifications, as the one-by-one path would write them. On
     PostgreSQL all of it is one statement (the lock, the update and the three inserts as
     data-modifying CTEs fed by the update's RETURNING, the pairs bound as two arrays); other
-    databases go through the ORM."""
+    databases go through the ORM.
+
+    Returns the claims ``rejected`` (rows the update wrote) and ``skipped``; with
+    ``count_notifications`` also the ``notifications`` inserted (the sweep's log line)."""
     now = now or clock.now()
     step = TRANSITIONS["reject_unanswered"]
     wanted = dict(claims)
     reason = RejectionReason.NO_PARTNER_RESPONSE
+    extra = {"notifications": 0} if count_notifications else {}
     if not wanted:
-        return {"rejected": 0, "skipped": 0}
+        return {"rejected": 0, "skipped": 0, **extra}
     reject = _reject_in_one_statement if connection.vendor == "postgresql" else _reject_through_the_orm
-    rows = reject(wanted, now=now, step=step, reason=reason)
+    rows, notified = reject(wanted, now=now, step=step, reason=reason)
     if not rows:
-        return {"rejected": 0, "skipped": len(wanted)}
+        return {"rejected": 0, "skipped": len(wanted), **extra}
     if connection.vendor == "postgresql":  # the ORM path went through ClaimQuerySet.update already
         claims_changed(partner_ids={p for _pk, p in rows})
     queue_outbox_flush()
-    return {"rejected": len(rows), "skipped": len(wanted) - len(rows)}
+    if count_notifications:
+        extra["notifications"] = notified
+    return {"rejected": len(rows), "skipped": len(wanted) - len(rows), **extra}

@@ -16,6 +16,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
+from lib import breaker as breaker_module
 from lib import cache as cache_module
 from lib import ratelimit
 from lib.cache import breaker_reset, cache_available, cache_get, cache_set
@@ -52,7 +53,7 @@ def test_after_a_failure_the_cache_is_skipped_then_tried_again(broken, settings,
         cache_set("a", 1, 10)
     assert _Broken.calls == 1  # skipped while the breaker is open
     clock = time.monotonic() + 6
-    monkeypatch.setattr(cache_module.time, "monotonic", lambda: clock)
+    monkeypatch.setattr(breaker_module.time, "monotonic", lambda: clock)
     assert cache_available()
     cache_get("a")
     assert _Broken.calls == 2  # one call tries again
@@ -60,18 +61,18 @@ def test_after_a_failure_the_cache_is_skipped_then_tried_again(broken, settings,
 
 def test_a_traceback_at_most_once_a_minute(broken, settings, monkeypatch, caplog):
     settings.CACHE_BREAKER_SECONDS = 0  # every call tries (the worst case for the log)
-    caplog.set_level(logging.WARNING, logger="lib.cache")
+    caplog.set_level(logging.WARNING, logger="lib.breaker")
     now = [1000.0]
-    monkeypatch.setattr(cache_module.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(breaker_module.time, "monotonic", lambda: now[0])
     for _ in range(50):
         cache_get("a")
         now[0] += 1
-    records = [r for r in caplog.records if r.name == "lib.cache"]
+    records = [r for r in caplog.records if r.name == "lib.breaker"]
     assert len(records) == 50  # one line per failure
     assert sum(1 for r in records if r.exc_info) == 1
     now[0] += 60
     cache_get("a")
-    last = [r for r in caplog.records if r.name == "lib.cache"][-1]
+    last = [r for r in caplog.records if r.name == "lib.breaker"][-1]
     assert last.exc_info and "49 failures since the last traceback" in last.getMessage()
 
 
@@ -138,4 +139,4 @@ def test_a_frozen_redis_costs_one_short_timeout_then_nothing(frozen_redis, caplo
         finally:
             cache_module.cache = original
     assert elapsed < 1.0, f"200 cache reads took {elapsed:.2f} s against a frozen Redis"
-    assert sum(1 for r in caplog.records if r.name == "lib.cache" and r.exc_info) <= 1
+    assert sum(1 for r in caplog.records if r.name == "lib.breaker" and r.exc_info) <= 1

@@ -112,6 +112,17 @@ def reviewer(*, ok=200, lead_only=False, found=lambda obj: obj not in ("missing"
     return expect
 
 
+def staff_only(ok=200):
+    """Operators: signed-in staff members (a scraper's bearer token is tested on its own)."""
+
+    def expect(actor, obj):
+        if actor == "anonymous":
+            return LOGIN
+        return ok if ACTOR_PROFILE[actor]["staff"] else 403
+
+    return expect
+
+
 def recipient(ok=302):
     """A notification: only its recipient (each company's admin) finds it."""
 
@@ -149,6 +160,9 @@ ROUTES = {
     # accounts
     "home": Route("page", "get", (), signed_in(ok=302)),
     "healthz": Route("health", "get", (), public()),
+    "metrics": Route("health", "get", (), staff_only()),
+    # where nginx sends a body over its limit (any method arrives as GET): 413 for everyone
+    "request_too_large": Route("page", "get", (), public(413)),
     "set_language": Route("action", "post", (), public(302), body={"language": "", "next": "/"}),
     # no "enabled" (only "0" or "1" changes the setting): back to ``next``, nothing saved
     "keyboard_shortcuts": Route("action", "post", (), signed_in(ok=302), body={"next": "/"}),
