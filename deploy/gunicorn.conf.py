@@ -15,7 +15,7 @@ import os
 from lib.metrics import process_exited  # prometheus_client only: the master never loads Django
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8001")
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")  # "sync" only to compare
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A worker that has not reported in this long (stuck in C code, a runaway loop) is killed and
