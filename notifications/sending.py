@@ -50,7 +50,12 @@ CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, C
 
 
 class MailServerUnavailable(Exception):
-    """The mail server did not answer; the task retries later."""
+    """The mail server did not answer; the task retries later. ``counts`` is what the run did
+    before it stopped (its log line says so)."""
+
+    def __init__(self, message: str, counts: dict | None = None):
+        super().__init__(message)
+        self.counts = counts or {"sent": 0, "failed": 0, "skipped": 0}
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -178,7 +183,7 @@ def send_pending(*, limit: int = 10_000, now=None) -> dict:
                         opened = _close_quietly(connection)
                         connection_errors += 1
                         if connection_errors >= STOP_AFTER_CONNECTION_ERRORS:
-                            raise MailServerUnavailable(repr(exc)) from exc
+                            raise MailServerUnavailable(repr(exc), counts) from exc
                     continue
                 connection_errors = 0
                 Notification.objects.filter(pk=pk).update(

@@ -15,17 +15,26 @@ log = logging.getLogger(__name__)
 RETRY = retrying(MailServerUnavailable)
 
 
+def _log_run(counts: dict, started: float, note: str = "") -> None:
+    log.info(
+        "send_pending_notifications: sent=%d failed=%d skipped=%d duration_ms=%d%s",
+        counts["sent"],
+        counts["failed"],
+        counts["skipped"],
+        (time.monotonic() - started) * 1000,
+        note,
+    )
+
+
 @shared_task(**RETRY)
 def send_pending_notifications():
     """Send the outbox once; returns and logs (one INFO line) the rows this run marked sent,
     failed (put back for a retry, or given up) and skipped."""
     started = time.monotonic()
-    counts = send_pending()
-    log.info(
-        "send_pending_notifications: sent=%d failed=%d skipped=%d duration_ms=%d",
-        counts["sent"],
-        counts["failed"],
-        counts["skipped"],
-        (time.monotonic() - started) * 1000,
-    )
+    try:
+        counts = send_pending()
+    except MailServerUnavailable as exc:  # stopped early: log what was done, then retry
+        _log_run(exc.counts, started, " (stopped: the mail server is unreachable)")
+        raise
+    _log_run(counts, started)
     return counts

@@ -1,6 +1,7 @@
 """The e-mail outbox: language per recipient, links per side, privacy, retries with backoff."""
 
 import datetime as dt
+import logging
 import smtplib
 
 import pytest
@@ -14,6 +15,7 @@ from notifications import sending
 from notifications.models import EmailState, Notification
 from notifications.sending import MAX_ATTEMPTS, MailServerUnavailable, send_pending
 from notifications.services import notify_users
+from notifications.tasks import send_pending_notifications
 from notifications.tests.helpers import under_review
 
 pytestmark = pytest.mark.django_db
@@ -150,11 +152,25 @@ def test_mail_server_down_stops_the_batch_for_a_task_retry(
 ):
     settings.EMAIL_BACKEND = "notifications.tests.test_sending.ServerDown"
     notify_users(user_ids=[contoso_admin.pk, contoso_viewer.pk, lead.pk, reviewer1.pk], kind="comment", claim=draft)
-    with pytest.raises(MailServerUnavailable):
+    with pytest.raises(MailServerUnavailable) as stopped:
         send_pending()
     states = list(Notification.objects.order_by("id").values_list("email_state", "email_attempts"))
     assert states.count((EmailState.PENDING, 1)) == 3  # three tries, then stop
     assert states.count((EmailState.PENDING, 0)) == 1  # untouched, nothing lost
+    assert stopped.value.counts == {"sent": 0, "failed": 3, "skipped": 0}  # what the run did before it stopped
+
+
+def test_a_run_stopped_by_the_mail_server_logs_what_it_did(
+    draft, contoso_admin, contoso_viewer, lead, reviewer1, settings, caplog
+):
+    settings.EMAIL_BACKEND = "notifications.tests.test_sending.ServerDown"
+    notify_users(user_ids=[contoso_admin.pk, contoso_viewer.pk, lead.pk, reviewer1.pk], kind="comment", claim=draft)
+    caplog.set_level(logging.INFO, logger="notifications.tasks")
+    with pytest.raises(MailServerUnavailable):
+        send_pending_notifications.run()
+    lines = [r.getMessage() for r in caplog.records if r.name == "notifications.tasks"]
+    assert len(lines) == 1 and lines[0].startswith("send_pending_notifications: sent=0 failed=3 skipped=0")
+    assert "stopped: the mail server is unreachable" in lines[0]
 
 
 def test_a_row_stuck_in_sending_is_retried_after_a_while(draft, contoso_admin):

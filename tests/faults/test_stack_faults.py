@@ -5,7 +5,8 @@ with 20 signed-in users browsing (tests/faults/load.py). docs/operations.md, "Fa
 the figures; each test prints its own.
 
 (a) 10 uploads at 1 MB/s while 20 users browse: browse p95 within 2× of the baseline, no
-    timeouts; gunicorn sees each upload only once nginx has it whole.
+    timeouts; gunicorn sees each upload only once nginx has it whole. One upload slower than
+    gunicorn's 30 s worker timeout goes through, and /healthz and /livez answer meanwhile.
 (b) Redis frozen (SIGSTOP) for 20 s: page p95 under 1 s during the freeze; comments posted
     meanwhile all stored; a few tracebacks at most.
 (c) The Celery worker killed (SIGKILL) in the middle of sending e-mail: the pages keep
@@ -30,6 +31,7 @@ from tests.load.simulate import Browser, LoadError, Stats
 
 pytestmark = pytest.mark.services
 USERS = 20
+UPLOAD_LINE = re.compile(r'"POST /claims/new/ HTTP/1\.[01]" \d+ \d+ ([0-9.]+)s')
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,11 @@ def stack(tmp_path_factory):
         yield stack
     finally:
         stack.close()
+
+
+def _gunicorn_upload_seconds(stack) -> list[float]:
+    """gunicorn's own time for each claim form posted so far (its access log, %(L)s)."""
+    return [float(m[1]) for m in UPLOAD_LINE.finditer(stack.log("web"))]
 
 
 def _report(*lines: str) -> None:
@@ -73,9 +80,7 @@ def test_a_slow_uploads_do_not_slow_browsing(stack):
         return results
 
     during, results = browse_while(stack.port, users, uploads)
-    upload_times = [
-        float(m[1]) for m in re.finditer(r'"POST /claims/new/ HTTP/1\.[01]" \d+ \d+ ([0-9.]+)s', stack.log("web"))
-    ]
+    upload_times = _gunicorn_upload_seconds(stack)
     _report(
         "(a) 10 uploads of 5 MB at 1 MB/s while 20 users browse, through nginx",
         f"  baseline: {baseline.summary()}",
@@ -91,6 +96,45 @@ def test_a_slow_uploads_do_not_slow_browsing(stack):
     # nginx buffered each body: gunicorn spent well under a second of the five on each.
     assert len(upload_times) >= 10 and max(upload_times) < 2.0, upload_times
     assert during.p(95) <= 2 * baseline.p(95), (baseline.summary(), during.summary())
+
+
+def test_a_an_upload_slower_than_the_worker_timeout_goes_through_and_health_answers(stack):
+    partner = next(u for u in stack.users if u.name == "fabrikam.admin")
+    timeout = 30  # deploy/gunicorn.conf.py: a sync worker held this long by a client was killed
+    probes = {"/healthz": [], "/livez": []}
+
+    def upload():
+        return slow_upload(stack.port, partner, megabytes=5, rate_bytes_s=160 * 1024)  # 32 s
+
+    def probe(stop):
+        while not stop.is_set():
+            for path, seen in probes.items():
+                started = time.monotonic()
+                seen.append((stack.get_status(path, timeout=5), time.monotonic() - started))
+            stop.wait(0.5)
+
+    stop = threading.Event()
+    prober = threading.Thread(target=probe, args=(stop,))
+    prober.start()
+    try:
+        status, seconds = upload()
+    finally:
+        stop.set()
+        prober.join(timeout=30)
+    served = _gunicorn_upload_seconds(stack)
+    _report(
+        f"(a) one 5 MB upload at 160 KB/s ({seconds:.1f} s, past gunicorn's {timeout} s timeout): {status},"
+        f" gunicorn's time {served[-1]:.2f} s",
+        *(
+            f"  {path} during it: {len(seen)} probes, statuses {sorted({s for s, _ in seen})},"
+            f" max {max(t for _, t in seen) * 1000:.0f} ms"
+            for path, seen in probes.items()
+        ),
+    )
+    assert status == 200 and seconds > timeout
+    assert served[-1] < 2.0
+    for seen in probes.values():
+        assert {s for s, _ in seen} == {200} and max(t for _, t in seen) < 1.0, seen
 
 
 def _comment_writer(stack, stop: threading.Event, written: list, refused: list):
