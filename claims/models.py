@@ -63,6 +63,10 @@ class RejectionReason(models.TextChoices):
     )
     CUSTOMER_DECLINED = "customer_declined", _("Customer declined")
     INSUFFICIENT_POE = "insufficient_poe", _("Insufficient PoE")
+    # Partner Center's later reasons (docs/lifecycle.md, "Reasons"):
+    MISSING_CUSTOMER_CONSENT = "missing_customer_consent", _("Missing customer consent on PoE")
+    MISSING_PRODUCTS = "missing_products", _("Missing products")
+    POE_UNAVAILABLE = "poe_unavailable", _("PoE unavailable")
     NO_PARTNER_RESPONSE = "no_partner_response", _("No partner response")
     COMPETING_CLAIM_AWARDED = "competing_claim_awarded", _("Competing claim awarded to another partner")
 
