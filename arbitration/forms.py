@@ -7,8 +7,10 @@ something the reviewer has not seen.
 """
 
 from django import forms
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from arbitration.services import AWARD_REASON_REQUIRED, PARTNERS_REQUIRED, REOPEN_REASON_REQUIRED
 from claims.models import InfoRequestReason
@@ -123,15 +125,19 @@ class RequestInfoCaseForm(ClaimsForm):
         label=_("Message to the partners"),
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "Each partner receives this message in its own claim's comments and never learns who else was asked. "
-            "Claims awaiting a decision wait on the partner for 5 business days."
-        ),
         error_messages={"required": MESSAGE_REQUIRED},
     )
 
     def __init__(self, *args, preselect=None, **kwargs):
         super().__init__(*args, **kwargs)
+        days = settings.SERVICE_DAYS_PARTNER_ANSWER
+        self.fields["message"].help_text = ngettext(
+            "Each partner receives this message in its own claim's comments and never learns who else was asked. "
+            "Claims awaiting a decision wait on the partner for %(days)d business day.",
+            "Each partner receives this message in its own claim's comments and never learns who else was asked. "
+            "Claims awaiting a decision wait on the partner for %(days)d business days.",
+            days,
+        ) % {"days": days}
         self.columns = [c for c in self.all_columns if c.requestable]
         self.fields["claims"].choices = [(c.claim.pk, claim_choice(c, status=True)) for c in self.columns]
         if not self.is_bound:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arbitration.models import ArbitrationCase, CaseClaim, CaseStatus
 from audit.services import audit_record
+from claims.messages import service_days_data
 from claims.models import Claim
 from claims.states import ACTIVE_STATUSES, OPEN_STATUSES, Status
 from claims.transitions import claim_save, system_comment
@@ -20,7 +21,7 @@ from lib.locks import lock_association_key
 def competing_comment(claim: Claim) -> None:
     """Tell the claim's partner (without naming the competitor) that its claim competes."""
     code = "competing_incumbent" if claim.status == Status.APPROVED else "competing"
-    system_comment(claim, code)
+    system_comment(claim, code, data=service_days_data(code))
 
 
 def arbitration_join_or_open(*, claim: Claim, actor) -> ArbitrationCase:

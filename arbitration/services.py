@@ -34,9 +34,9 @@ from claims.services import (
     claim_request_info,
     claim_start_review,
 )
+from claims.sla import service_days
 from claims.states import ACTIVE_STATUSES, DECIDING_STATUSES, OPEN_STATUSES, Status, allowed, status_in_sentence
 from claims.transitions import (
-    SERVICE_DAYS,
     claim_lock,
     claim_mark_approved,
     claim_mark_ended,
@@ -283,9 +283,9 @@ def arbitration_request_info(
 
     Each selected claim awaiting a decision goes to *partner action required* through
     ``claim_request_info`` (its review is started first if it is still submitted): its
-    partner has the usual 5 business days, reads the request in its own claim's comments and
+    partner has the usual ``SERVICE_DAYS_PARTNER_ANSWER``, reads the request in its own claim's comments and
     is the only one notified. An approved incumbent keeps its approval (it is at stake only in
-    the award): the request waits on its case link with an answer date 5 business days on,
+    the award): the request waits on its case link with an answer date as many business days on,
     reaches its partner as a system comment and a notification, and is answered with
     ``arbitration_answer``; nothing is rejected when the date passes. All or nothing: when one
     selected claim is refused (changed, already waiting on its partner), no request is sent."""
@@ -320,7 +320,7 @@ def arbitration_request_info(
             if link.info_request_open:
                 raise ClaimError(ALREADY_WAITING % {"ref": claim})
             link.info_requested_at, link.info_requested_by, link.info_answered_at = now, user, None
-            link.info_due_at = business_days_after(now, SERVICE_DAYS)
+            link.info_due_at = business_days_after(now, service_days(DueKind.PARTNER_RESPONSE))
             link.save(update_fields=["info_requested_at", "info_requested_by", "info_due_at", "info_answered_at"])
             claim_save(claim=claim, fields=set())  # a form's version check sees that something happened
             system_comment(claim, "case_info_requested", body=message, data={"reasons": reasons}, author=user)

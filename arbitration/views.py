@@ -10,6 +10,7 @@ partner never sees a case, only its own claim's comments.
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -269,7 +271,12 @@ def case_request_info(request, pk):
         "request_info",
         RequestInfoCaseForm,
         perform,
-        success=_("Information requested. Each partner sees only its own request and has 5 business days."),
+        success=ngettext(
+            "Information requested. Each partner sees only its own request and has %(days)d business day.",
+            "Information requested. Each partner sees only its own request and has %(days)d business days.",
+            settings.SERVICE_DAYS_PARTNER_ANSWER,
+        )
+        % {"days": settings.SERVICE_DAYS_PARTNER_ANSWER},
     )
 
 

@@ -5,16 +5,27 @@ and an English reviewer each read it in their own language.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from claims.models import EndReason, InfoRequestReason, RejectionReason
+from claims.models import DueKind, EndReason, InfoRequestReason, RejectionReason
+from claims.sla import service_days
 
 SYSTEM_MESSAGES = {
     "created": _("Draft created."),
-    "submitted": _("Claim submitted. Microsoft starts the review within 5 business days."),
-    "competing": _(
+    # ``days``: the service time when the comment was written (data), else the current one.
+    "submitted": ngettext_lazy(
+        "Claim submitted. Microsoft starts the review within %(days)d business day.",
+        "Claim submitted. Microsoft starts the review within %(days)d business days.",
+        "days",
+    ),
+    "competing": ngettext_lazy(
         "Microsoft is reviewing competing claims for this customer and product. Your claim is still reviewed "
-        "within five business days, although its status may stay Under review for longer, and more "
-        "information may be requested here."
+        "within %(days)d business day, although its status may stay Under review for longer, and more "
+        "information may be requested here.",
+        "Microsoft is reviewing competing claims for this customer and product. Your claim is still reviewed "
+        "within %(days)d business days, although its status may stay Under review for longer, and more "
+        "information may be requested here.",
+        "days",
     ),
     "competing_incumbent": _(
         "Another partner has claimed this customer and product. Your association stays valid while Microsoft "
@@ -22,7 +33,11 @@ SYSTEM_MESSAGES = {
     ),
     "review_started": _("Microsoft started reviewing the claim."),
     "assigned": _("Assigned to %(assignee)s."),
-    "info_requested": _("Microsoft needs more information: %(reasons)s. Answer within 5 business days."),
+    "info_requested": ngettext_lazy(
+        "Microsoft needs more information: %(reasons)s. Answer within %(days)d business day.",
+        "Microsoft needs more information: %(reasons)s. Answer within %(days)d business days.",
+        "days",
+    ),
     "resubmitted": _("The partner answered and resubmitted the claim."),
     "approved": _("Claim approved."),
     "rejected": _("Claim rejected: %(reason)s. You can dispute this decision within 30 days."),
@@ -53,11 +68,20 @@ SYSTEM_MESSAGES = {
 }
 
 
+# The service time a message with ``days`` names, for comments written without it.
+DAYS_OF = {"submitted": DueKind.REVIEW_START, "competing": DueKind.DECISION, "info_requested": DueKind.PARTNER_RESPONSE}
+
+
+def service_days_data(code: str) -> dict:
+    """The ``data`` that keeps a system comment's service time as it was when it was written."""
+    return {"days": service_days(DAYS_OF[code])} if code in DAYS_OF else {}
+
+
 def render_system_message(code: str, data: dict) -> str:
     template = SYSTEM_MESSAGES.get(code)
     if template is None:
         return ""
-    values = dict(data)
+    values = {**service_days_data(code), **data}
     if "reasons" in values:
         labels = dict(InfoRequestReason.choices)
         values["reasons"] = "; ".join(str(labels.get(r, r)) for r in values["reasons"])
@@ -65,6 +89,6 @@ def render_system_message(code: str, data: dict) -> str:
         labels = {**dict(RejectionReason.choices), **dict(EndReason.choices)}
         values["reason"] = str(labels.get(values["reason"], values["reason"]))
     try:
-        return str(template) % values
+        return template % values  # (a lazy plural picks its form from values["days"])
     except (KeyError, TypeError, ValueError):
         return str(template).split("%(")[0].rstrip(": ")

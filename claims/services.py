@@ -22,6 +22,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from claims.access import require_actor, require_partner_writer, require_review_lead, require_reviewer
 from claims.errors import ClaimError, InvalidTransition, NotAllowed, ValidationFailed
+from claims.messages import service_days_data
 from claims.models import (
     Claim,
     Comment,
@@ -34,9 +35,9 @@ from claims.models import (
     PoeFile,
     RejectionReason,
 )
+from claims.sla import deciding_a_dispute, service_days
 from claims.states import TRANSITIONS, Status, status_in_sentence
 from claims.transitions import (
-    SERVICE_DAYS,
     claim_lock,
     claim_mark_approved,
     claim_mark_ended,
@@ -237,7 +238,7 @@ def claim_submit(*, claim: Claim, user, expected_version=None):
         fields=fields,
         data={"key": result.key, "competing": result.competing, "warnings": [w.code for w in result.warnings]},
     )
-    system_comment(claim, "submitted")
+    system_comment(claim, "submitted", data=service_days_data("submitted"))
     if claim.filing_comment.strip():  # the partner's comment when filing opens the conversation
         comment = Comment.objects.create(
             claim=claim, kind=CommentKind.COMMENT, author=user, body=claim.filing_comment.strip()[:MAX_COMMENT_LENGTH]
@@ -257,7 +258,7 @@ def claim_resubmit(*, claim: Claim, user, message: str, expected_version=None) -
     if not (message or "").strip():
         raise ClaimError(_("Write your answer to Microsoft's request before you resubmit."))
     claim = claim_lock(claim=claim, action="resubmit", expected_version=expected_version)
-    fields = due_set(claim=claim, kind=DueKind.DECISION, days=claim.paused_days or SERVICE_DAYS)
+    fields = due_set(claim=claim, kind=DueKind.DECISION, days=claim.paused_days or None)
     claim.paused_days = None
     fields.add("paused_days")
     claim_transition(claim=claim, action="resubmit", actor=user, fields=fields)
@@ -345,8 +346,8 @@ def drafts_discard(*, user, claim_ids, versions: dict[int, int] | None = None, r
 @transaction.atomic
 def claim_dispute(*, claim: Claim, user, justification: str, expected_version=None) -> Claim:
     """rejected → disputed within 30 calendar days of the rejection, with a justification
-    (new PoE can be added before). Microsoft decides within 5 business days; the claim is
-    marked as disputed once, so its next rejection is final."""
+    (new PoE can be added before). Microsoft decides within ``SERVICE_DAYS_DISPUTE_DECISION``
+    business days; the claim is marked as disputed once, so its next rejection is final."""
     require_partner_writer(user, claim)
     if not (justification or "").strip():
         raise ClaimError(_("Explain why the rejection is wrong."))
@@ -354,7 +355,8 @@ def claim_dispute(*, claim: Claim, user, justification: str, expected_version=No
     now = clock.now()
     lock_association_key(claim.association_key)
     claim.disputed_once = True
-    fields = {"disputed_once"} | due_set(claim=claim, kind=DueKind.DECISION, now=now)
+    days = service_days(DueKind.DECISION, dispute=True)
+    fields = {"disputed_once"} | due_set(claim=claim, kind=DueKind.DECISION, days=days, now=now)
     claim_transition(claim=claim, action="dispute", actor=user, fields=fields)
     system_comment(claim, "disputed", body=justification.strip(), author=user)
     notify_users(user_ids=reviewer_ids(claim), kind="disputed", claim=claim)
@@ -387,7 +389,7 @@ def claim_end(*, claim: Claim, user, reason: str, message: str = "", expected_ve
 @transaction.atomic
 def claim_start_review(*, claim: Claim, user, expected_version=None) -> Claim:
     """submitted → under_review. The reviewer takes the claim (if unassigned) and has
-    5 business days to decide."""
+    ``SERVICE_DAYS_DECISION`` business days to decide."""
     require_reviewer(user)
     claim = claim_lock(claim=claim, action="start_review", expected_version=expected_version)
     now = clock.now()
@@ -435,18 +437,20 @@ def claim_assign(*, claim: Claim, user, assignee, expected_version=None) -> Clai
 def _reviewer_days_left(claim: Claim, now) -> int:
     """The reviewer's remaining business days towards the decision, a started day counting as
     a whole one, at least 1 and at most a full service time (kept while the clock pauses)."""
+    full = service_days(DueKind.DECISION, dispute=deciding_a_dispute(claim))
     if claim.due_kind != DueKind.DECISION or not claim.due_at:
-        return SERVICE_DAYS
+        return full
     left = max(0, business_days_between(now, claim.due_at))  # overdue: nothing left
     if business_days_after(now, left) < claim.due_at:
         left += 1
-    return min(max(1, left), SERVICE_DAYS)
+    return min(max(1, left), full)
 
 
 @retry_on_conflict
 @transaction.atomic
 def claim_request_info(*, claim: Claim, user, reasons: list[str], message: str, expected_version=None) -> Claim:
-    """under_review | disputed → action_required. The partner has 5 business days to answer;
+    """under_review | disputed → action_required. The partner has ``SERVICE_DAYS_PARTNER_ANSWER``
+    business days to answer;
     the reviewer's clock pauses with the business days it had left."""
     require_reviewer(user)
     valid = set(InfoRequestReason.values)
@@ -470,8 +474,9 @@ def claim_request_info(*, claim: Claim, user, reasons: list[str], message: str, 
         reason_code=",".join(reasons),
         data={"reasons": reasons, "from_dispute": claim.status == Status.DISPUTED},
     )
-    system_comment(claim, "info_requested", body=message.strip(), data={"reasons": reasons}, author=user)
-    notify_partner(claim=claim, kind="info_requested", data={"reasons": reasons})
+    data = {"reasons": reasons, **service_days_data("info_requested")}
+    system_comment(claim, "info_requested", body=message.strip(), data=data, author=user)
+    notify_partner(claim=claim, kind="info_requested", data={"reasons": reasons, "due_at": claim.due_at.isoformat()})
     return claim
 
 

@@ -9,6 +9,7 @@ Days overdue round down (``business_days_between``): "overdue" at the deadline, 
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,23 @@ SLA_LABELS = {
     PAUSED: _("Paused: waiting on the partner"),
     NONE: _("No deadline"),
 }
+
+
+def service_days(kind: str, *, dispute: bool = False) -> int:
+    """The service time of a clock of ``kind``, in business days, from the settings
+    (``SERVICE_DAYS_*``): the review to start, the reviewer's decision (a dispute's when
+    ``dispute``), the partner's answer to a request."""
+    if kind == DueKind.REVIEW_START:
+        return settings.SERVICE_DAYS_REVIEW_START
+    if kind == DueKind.PARTNER_RESPONSE:
+        return settings.SERVICE_DAYS_PARTNER_ANSWER
+    return settings.SERVICE_DAYS_DISPUTE_DECISION if dispute else settings.SERVICE_DAYS_DECISION
+
+
+def deciding_a_dispute(claim) -> bool:
+    """Whether the claim's decision (running, or paused while the partner answers) is on a
+    dispute, and so runs on the dispute's service time."""
+    return claim.status == Status.DISPUTED or (claim.status == Status.ACTION_REQUIRED and claim.disputed_once)
 
 
 @dataclass(frozen=True)

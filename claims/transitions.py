@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition
 from claims.models import Claim, Comment, CommentKind
+from claims.sla import deciding_a_dispute, service_days
 from claims.states import TRANSITIONS, Status, status_in_sentence
 from lib import clock
 from lib.business_days import business_days_after
@@ -24,7 +25,6 @@ from lib.db import violated_constraint
 from lib.locks import lock_association_key
 from notifications.services import notify_partner
 
-SERVICE_DAYS = 5
 DISPUTE_WINDOW = dt.timedelta(days=30)
 
 # What a violated claim constraint means to the person who caused it.
@@ -138,8 +138,11 @@ def system_comment(claim: Claim, code: str, *, body: str = "", data=None, intern
     )
 
 
-def due_set(*, claim: Claim, kind: str, days: int = SERVICE_DAYS, now=None) -> set[str]:
-    """Start the clock of ``kind``: ``days`` business days from ``now``. Returns the fields."""
+def due_set(*, claim: Claim, kind: str, days: int | None = None, now=None) -> set[str]:
+    """Start the clock of ``kind``: ``days`` business days from ``now`` (by default the
+    service time of ``kind``, ``claims.sla.service_days``). Returns the fields."""
+    if days is None:
+        days = service_days(kind, dispute=deciding_a_dispute(claim))
     claim.due_at = business_days_after(now or clock.now(), days)
     claim.due_kind = kind
     return {"due_at", "due_kind"}

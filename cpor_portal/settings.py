@@ -294,6 +294,14 @@ EMAIL_STALE_AFTER_SECONDS = env_int("EMAIL_STALE_AFTER_SECONDS", 120, minimum=10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CPOR Portal <cpor-noreply@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Service times in business days (docs/lifecycle.md, "Service times"): the review starts, the
+# reviewer decides, the partner answers a request, Microsoft decides a dispute. The defaults are
+# the portal's original 5 / 5 / 5 / 5; Partner Center's 2023 pages give 5 / 14 / 14 / 5.
+SERVICE_DAYS_REVIEW_START = env_int("SERVICE_DAYS_REVIEW_START", 5, minimum=1)
+SERVICE_DAYS_DECISION = env_int("SERVICE_DAYS_DECISION", 5, minimum=1)
+SERVICE_DAYS_PARTNER_ANSWER = env_int("SERVICE_DAYS_PARTNER_ANSWER", 5, minimum=1)
+SERVICE_DAYS_DISPUTE_DECISION = env_int("SERVICE_DAYS_DISPUTE_DECISION", 5, minimum=1)
+
 # Celery. With no broker configured, tasks run in-process (make run needs no Redis).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL is None)

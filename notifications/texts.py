@@ -42,8 +42,13 @@ SUBJECTS = {
 SENTENCES = {
     "comment": _("There is a new comment on claim %(ref)s."),
     "info_requested": _(
-        "Microsoft needs more information on claim %(ref)s: %(reasons)s. Answer within 5 business days, "
-        "or the claim is rejected automatically."
+        "Microsoft needs more information on claim %(ref)s: %(reasons)s. Answer by %(due)s, or the claim is "
+        "rejected automatically."
+    ),
+    # (written before the notification carried its answer date)
+    "info_requested_undated": _(
+        "Microsoft needs more information on claim %(ref)s: %(reasons)s. Answer soon, or the claim is rejected "
+        "automatically."
     ),
     # An approved incumbent asked in arbitration: its approval is not at stake until the award.
     "info_requested_incumbent": _(
@@ -177,6 +182,8 @@ def notification_sentence(n) -> str:
         key = f"decision_{data.get('status', '')}"
     elif n.kind == "info_requested" and data.get("incumbent"):
         key = "info_requested_incumbent" if data.get("due_at") else "info_requested_incumbent_undated"
+    elif n.kind == "info_requested" and not data.get("due_at"):
+        key = "info_requested_undated"
     elif n.kind == "association_ended" and data.get("reason") in SUBSCRIPTION_END_REASONS:
         key = "association_ended_subscription"
     template = SENTENCES.get(key) or SENTENCES.get(n.kind) or FALLBACK_SENTENCE

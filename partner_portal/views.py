@@ -378,7 +378,12 @@ def _save_claim(*, user, claim, data, version, reclaimed_from, form_key, submit)
 def _submitted_messages(request, claim, warnings) -> None:
     messages.success(
         request,
-        _("Claim %(ref)s submitted. Microsoft starts the review within 5 business days.") % {"ref": claim.reference},
+        ngettext(
+            "Claim %(ref)s submitted. Microsoft starts the review within %(days)d business day.",
+            "Claim %(ref)s submitted. Microsoft starts the review within %(days)d business days.",
+            settings.SERVICE_DAYS_REVIEW_START,
+        )
+        % {"ref": claim.reference, "days": settings.SERVICE_DAYS_REVIEW_START},
     )
     for warning in warnings:
         messages.warning(request, warning.message)
@@ -762,7 +767,12 @@ def claim_dispute_view(request, pk):
             justification=form.cleaned_data["justification"],
             expected_version=claim.version,
         )
-        return _("Dispute sent. Microsoft decides within 5 business days.")
+        days = settings.SERVICE_DAYS_DISPUTE_DECISION
+        return ngettext(
+            "Dispute sent. Microsoft decides within %(days)d business day.",
+            "Dispute sent. Microsoft decides within %(days)d business days.",
+            days,
+        ) % {"days": days}
 
     return _partner_action(request, pk, form_class=DisputeForm, name="dispute", act=dispute)
 

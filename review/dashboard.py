@@ -7,11 +7,12 @@ folds the (few hundred at most) day groups into weeks.
 
 Deadline attainment, as shown: among the decisions reviewers made in a week (approve or
 reject audit events with an actor; arbitration awards included, automatic rejections for
-*no partner response* not), the share made no later than the fifth business day after the
-decision clock last started — the latest of *review started*, *partner answered*,
-*dispute filed* or *decision reverted* before the decision — counted in whole local days.
+*no partner response* not), the share made no later than the decision's service time
+(``SERVICE_DAYS_DECISION`` business days, 5 by default) after the decision clock last
+started — the latest of *review started*, *partner answered*, *dispute filed* or *decision
+reverted* before the decision — counted in whole local days.
 After a partner's answer the real deadline is the time that was left when the clock paused,
-which can be less than five days, so for claims that needed more information the figure is
+which can be less than the full service time, so for claims that needed more information the figure is
 slightly generous. The clock start is a correlated subquery per decision on the audit
 index (claim, created_at, id): cheap per row, and only the last weeks' decisions are read.
 """
@@ -20,6 +21,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, DateTimeField, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone, translation
@@ -40,7 +42,6 @@ CLOCK_ACTIONS = (
     "claims.claim.disputed",
     "claims.claim.reverted",
 )
-ON_TIME_DAYS = 5
 AGE_BUCKETS = [
     # (label, fewest business days, most business days or None)
     (_("0–2 days"), 0, 2),
@@ -289,7 +290,7 @@ def attainment(weeks: list[dt.date]) -> list:
         if week not in totals:
             continue
         totals[week][0] += n
-        if started is not None and day <= add_business_days(started, ON_TIME_DAYS):
+        if started is not None and day <= add_business_days(started, settings.SERVICE_DAYS_DECISION):
             totals[week][1] += n
     return [(w, totals[w][0], totals[w][1]) for w in weeks]
 
@@ -332,6 +333,7 @@ def dashboard(now=None) -> dict:
     return {
         "now": now,
         "weeks": weeks,
+        "on_time_days": settings.SERVICE_DAYS_DECISION,
         "open_total": sum(n for _l, n, _s in by_status),
         "cases_open": open_cases(),
         "overdue_total": overdue,

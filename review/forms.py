@@ -3,9 +3,11 @@ was drawn, so a decision on a claim that changed meanwhile is refused (claims.er
 instead of applied to something the reviewer has not seen."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.roles import REVIEW_LEADS_GROUP, REVIEWERS_GROUP
 from claims.models import InfoRequestReason, RejectionReason
@@ -85,9 +87,17 @@ class RequestInfoForm(VersionedForm):
         label=_("Message to the partner"),
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Say exactly what the partner should provide. The partner has 5 business days to answer."),
         error_messages={"required": MESSAGE_REQUIRED},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.SERVICE_DAYS_PARTNER_ANSWER
+        self.fields["message"].help_text = ngettext(
+            "Say exactly what the partner should provide. The partner has %(days)d business day to answer.",
+            "Say exactly what the partner should provide. The partner has %(days)d business days to answer.",
+            days,
+        ) % {"days": days}
 
 
 class ApproveForm(VersionedForm):

@@ -544,9 +544,13 @@ def claim_start(request, pk):
     def perform(claim, data):
         services.claim_start_review(claim=claim, user=request.user, expected_version=data["version"])
 
-    return _run_action(
-        request, pk, "start", perform, success=_("Review started. The decision is due in 5 business days.")
-    )
+    days = settings.SERVICE_DAYS_DECISION
+    success = ngettext(
+        "Review started. The decision is due in %(days)d business day.",
+        "Review started. The decision is due in %(days)d business days.",
+        days,
+    ) % {"days": days}
+    return _run_action(request, pk, "start", perform, success=success)
 
 
 @_post_view
@@ -560,9 +564,13 @@ def claim_request_info(request, pk):
             expected_version=data["version"],
         )
 
-    return _run_action(
-        request, pk, "request_info", perform, success=_("Information requested. The partner has 5 business days.")
-    )
+    days = settings.SERVICE_DAYS_PARTNER_ANSWER
+    success = ngettext(
+        "Information requested. The partner has %(days)d business day.",
+        "Information requested. The partner has %(days)d business days.",
+        days,
+    ) % {"days": days}
+    return _run_action(request, pk, "request_info", perform, success=success)
 
 
 @_post_view

@@ -5,6 +5,7 @@ rejection; its partner answers with ``arbitration_answer``, and the reviewer hea
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from arbitration.models import CaseClaim
@@ -14,7 +15,6 @@ from audit.models import AuditEvent
 from claims.errors import ClaimChanged, ClaimError, InvalidTransition, NotAllowed
 from claims.jobs.sweep import run_sla_sweep
 from claims.models import Claim, Comment, InfoRequestReason
-from claims.services import SERVICE_DAYS
 from claims.states import Status
 from lib.business_days import business_days_after
 from notifications.models import Notification
@@ -44,8 +44,8 @@ def test_the_incumbent_keeps_its_approval_and_gets_an_answer_date(contested, rev
     assert incumbent.version == version + 1
     link = link_of(case, incumbent)
     assert link.info_request_open and link.info_requested_by == reviewer1
-    assert business_days_after(before, SERVICE_DAYS) <= link.info_due_at
-    assert link.info_due_at <= business_days_after(timezone.now(), SERVICE_DAYS)
+    assert business_days_after(before, settings.SERVICE_DAYS_PARTNER_ANSWER) <= link.info_due_at
+    assert link.info_due_at <= business_days_after(timezone.now(), settings.SERVICE_DAYS_PARTNER_ANSWER)
     comment = Comment.objects.get(claim=incumbent, code="case_info_requested")
     assert comment.body == "Contoso: send the dated go-live sign-off." and not comment.internal
     event = AuditEvent.objects.get(action="arbitration.case.info_requested", claim=incumbent)

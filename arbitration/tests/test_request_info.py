@@ -5,6 +5,7 @@ partner-action-required with the usual deadline; an approved incumbent keeps its
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,6 @@ from arbitration.services import arbitration_request_info
 from arbitration.tests.helpers import htmx
 from claims.errors import ClaimChanged, ClaimError, NotAllowed
 from claims.models import Claim, Comment, DueKind, InfoRequestReason
-from claims.services import SERVICE_DAYS
 from claims.states import Status
 from lib.business_days import business_days_after
 from notifications.models import Notification
@@ -53,8 +53,8 @@ def test_ask_the_challenger_only(client, contested, reviewer1, contoso_admin, fa
     incumbent.refresh_from_db()
     # submitted → review started → action_required, with 5 business days to answer
     assert challenger.status == Status.ACTION_REQUIRED and challenger.due_kind == DueKind.PARTNER_RESPONSE
-    assert business_days_after(before, SERVICE_DAYS) <= challenger.due_at
-    assert challenger.due_at <= business_days_after(timezone.now(), SERVICE_DAYS)
+    assert business_days_after(before, settings.SERVICE_DAYS_PARTNER_ANSWER) <= challenger.due_at
+    assert challenger.due_at <= business_days_after(timezone.now(), settings.SERVICE_DAYS_PARTNER_ANSWER)
     assert challenger.review_started_at is not None
     assert requests_on(challenger) == ["Fabrikam: send the sign-off."]
     # Contoso is untouched: no request, no notification, still approved
@@ -89,7 +89,9 @@ def test_ask_everyone_at_once(client, contested, reviewer1, contoso_admin, fabri
     ):
         comment = Comment.objects.get(claim=claim, code=code)
         assert comment.body == "Both: send the customer's sign-off." and not comment.internal
-        assert comment.data == {"reasons": [str(r) for r in REASONS]}
+        # a claim put on hold keeps the service time it was given with its comment
+        days = {"days": settings.SERVICE_DAYS_PARTNER_ANSWER} if code == "info_requested" else {}
+        assert comment.data == {"reasons": [str(r) for r in REASONS], **days}
         notes = Notification.objects.filter(kind="info_requested", claim=claim)
         assert [n.recipient_id for n in notes] == [partner_user.pk]
     # Each partner's notifications name only its own claim

@@ -6,10 +6,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from claims.messages import render_system_message
-from claims.sla import NONE, OVERDUE, PAUSED, sla_info
+from claims.models import DueKind
+from claims.sla import NONE, OVERDUE, PAUSED, service_days, sla_info
 from claims.states import status_in_sentence as _status_in_sentence
 
 register = template.Library()
+
+SERVICE_KINDS = {
+    "review_start": DueKind.REVIEW_START,
+    "decision": DueKind.DECISION,
+    "partner_answer": DueKind.PARTNER_RESPONSE,
+}
+
+
+@register.simple_tag
+def service_time(kind: str, dispute: bool = False) -> int:
+    """A service time in business days, from the settings, for texts that name it:
+    ``{% service_time "decision" as days %}`` (kinds: review_start, decision, partner_answer;
+    ``dispute=True`` for a dispute's decision)."""
+    return service_days(SERVICE_KINDS[kind], dispute=dispute)
 
 
 @register.simple_tag

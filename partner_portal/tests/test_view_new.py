@@ -160,7 +160,7 @@ def test_competing_claim_is_accepted_and_told(
     assert Comment.objects.filter(claim=claim, code="competing", internal=False).count() == 1
     html = response.content.decode()
     assert "competing-notice" in html
-    assert "longer than five business days" in html
+    assert "longer than 5 business days" in html
     assert "Contoso" not in html
 
 
