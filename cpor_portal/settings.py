@@ -274,6 +274,9 @@ MAX_OPEN_DRAFTS_PER_PARTNER = env_int("MAX_OPEN_DRAFTS_PER_PARTNER", 200, minimu
 # (claims.pending); the sweep removes them after that.
 PENDING_UPLOAD_TTL = timedelta(hours=env_int("PENDING_UPLOAD_TTL_HOURS", 24, minimum=1))
 
+# The PoE template's typeface (claims/poe_template_pdf.py): a Unicode TrueType font; without it
+# the template falls back to a built-in font without glyphs beyond Latin-1.
+POE_TEMPLATE_FONT = env_str("POE_TEMPLATE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 SUPPORT_URL = env_str(
     "SUPPORT_URL", "https://partner.microsoft.com/dashboard/support/incentives/servicerequests?category=incentives"
 )

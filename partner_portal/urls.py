@@ -3,13 +3,14 @@ so URLs and URL names did not change when these views left the ``claims`` app.""
 
 from django.urls import path
 
-from partner_portal import views
+from partner_portal import poe_template, views
 
 app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
     path("new/", views.claim_new, name="new"),
     path("new/fields/", views.form_fields, name="form_fields"),
+    path("poe-template/", poe_template.poe_template, name="poe_template"),
     path("check/tenant/", views.live_check_tenant, name="check_tenant"),
     path("check/subscription/", views.live_check_subscription, name="check_subscription"),
     path("check/mpn/", views.live_check_mpn, name="check_mpn"),

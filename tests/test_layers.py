@@ -70,6 +70,7 @@ LAYERS = [
             "claims.messages",
             "claims.guidance",
             "claims.keys",
+            "claims.poe_template_pdf",
         ],
     ),
     (

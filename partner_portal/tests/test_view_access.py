@@ -36,6 +36,7 @@ ROUTES = [
     ("poe_download", "get", "poe", "read"),
     ("poe_preview", "get", "poe", "read"),
     ("drafts_discard", "post", None, "write"),
+    ("poe_template", "get", None, "read"),
 ]
 ROUTE_IDS = [f"{method}-{name}" for name, method, _obj, _kind in ROUTES]
 

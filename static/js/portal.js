@@ -19,6 +19,24 @@
     }
   }, true);
 
+  // The PoE template link of the claim form carries what the form says now (the partner,
+  // customer and products typed so far), so the template comes prefilled; without this the
+  // link gives the saved claim's template, or one with blanks (partner_portal/poe_template.py).
+  var TEMPLATE_FIELDS = ["mpn", "customer_tenant_id", "customer_domain", "solution_area", "activity", "products"];
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-poe-template]");
+    var form = link && link.closest("form");
+    if (!form) return;
+    var data = new FormData(form);
+    var query = new URLSearchParams();
+    TEMPLATE_FIELDS.forEach(function (name) {
+      data.getAll(name).forEach(function (value) {
+        if (typeof value === "string" && value) query.append(name, value);
+      });
+    });
+    link.href = link.getAttribute("data-poe-template") + "?" + query.toString();
+  });
+
   // --- Focus and live messages after HTMX (docs/architecture.md) ---------------------------
   // One place for every page: the swapped markup says where focus goes and what to announce.
   //   focus, only when the swap took it away (the focused element was replaced): the first

@@ -181,6 +181,8 @@ ROUTES = {
         "page", "post", (), partner(write=True, ok=OK_POST), body={"action": "save"}, get=partner(write=True)
     ),
     "claims:form_fields": Route("fragment", "get", (), partner(write=True)),
+    # a download that changes nothing: every member of a partner company
+    "claims:poe_template": Route("download", "get", (), partner(write=False)),
     "claims:check_tenant": Route("fragment", "get", (), partner(write=True)),
     "claims:check_subscription": Route("fragment", "get", (), partner(write=True)),
     "claims:check_mpn": Route("fragment", "get", (), partner(write=True)),
