@@ -14,14 +14,18 @@ the figures; each test prints its own.
     once per Message-ID.
 (d) PostgreSQL stopped for 15 s: 503 with Retry-After (never a 500 or a hang), and the portal
     recovers by itself when the database is back; a few tracebacks at most.
+(e) Sign-ins posted from one address past nginx's limit get 429 before they cost a hash.
 """
 
+import http.client
 import os
 import re
 import signal
 import threading
 import time
 import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -295,3 +299,27 @@ def test_d_a_stopped_database_gives_503_and_the_portal_recovers_by_itself(stack)
     assert recovered < 10 and stack.pid("web") == web
     assert set(after.statuses()) == {200}, after.statuses()
     assert tracebacks <= 4, f"{tracebacks} tracebacks in 15 s"  # one a minute per process (2)
+
+
+def test_e_the_proxy_limits_sign_ins_posted_from_one_address(stack):
+    """40 sign-in attempts at once from one address: the first 20 (the burst) reach the portal
+    (a wrong password: 200, the form again), the rest get 429 from nginx without costing a
+    password hash; the sign-in page itself is never limited."""
+
+    def attempt(_i):
+        connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
+        try:
+            body = "username=nobody&password=wrong"
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Host": f"127.0.0.1:{stack.port}"}
+            connection.request("POST", "/accounts/login/", body=body, headers=headers)
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        statuses = Counter(pool.map(attempt, range(40)))
+    pages = Counter(stack.get_status("/accounts/login/") for _ in range(30))
+    _report(f"(e) 40 sign-ins posted at once from one address: {dict(statuses)}; the page 30×: {dict(pages)}")
+    assert statuses[429] >= 15 and set(statuses) <= {200, 403, 429}, statuses
+    assert set(pages) == {200}, pages
+    time.sleep(5)  # the bucket refills (5 a second) before anything else signs in
