@@ -201,7 +201,8 @@ def claim_mark_rejected(
     claim_transition(claim=claim, action=action, actor=actor, fields=fields, reason_code=reason, data=data)
     code = "rejected_final" if final else "rejected"
     system_comment(claim, code, body=claim.decision_message, data={"reason": reason}, author=actor)
-    notify_partner(claim=claim, kind="decision", data={"status": Status.REJECTED, "reason": reason})
+    decision = {"status": Status.REJECTED, "reason": reason, **({"final": True} if final else {})}
+    notify_partner(claim=claim, kind="decision", data=decision)
     return claim
 
 

@@ -70,6 +70,10 @@ SENTENCES = {
         "association stays valid."
     ),
     "decision_rejected": _("Claim %(ref)s was rejected: %(reason)s. You can dispute the decision within 30 days."),
+    # a rejection after a dispute: no second dispute
+    "decision_rejected_final": _(
+        "Claim %(ref)s was rejected: %(reason)s. The decision is final; to claim again, file a new claim."
+    ),
     "decision_under_review": _("Microsoft reopened the review of claim %(ref)s."),
     "decision": _("There is a decision on claim %(ref)s."),
     "reviewer_reminder": _("The %(deadline)s deadline of claim %(ref)s is %(due)s, within one business day."),
@@ -179,7 +183,7 @@ def notification_sentence(n) -> str:
     if n.kind == "decision" and data.get("case_won"):
         key = "decision_case_won_incumbent" if data.get("incumbent") else "decision_case_won"
     elif n.kind == "decision":
-        key = f"decision_{data.get('status', '')}"
+        key = f"decision_{data.get('status', '')}{'_final' if data.get('final') else ''}"
     elif n.kind == "info_requested" and data.get("incumbent"):
         key = "info_requested_incumbent" if data.get("due_at") else "info_requested_incumbent_undated"
     elif n.kind == "info_requested" and not data.get("due_at"):

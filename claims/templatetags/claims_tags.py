@@ -8,7 +8,9 @@ from django.utils.translation import ngettext
 from claims.messages import render_system_message
 from claims.models import DueKind
 from claims.sla import NONE, OVERDUE, PAUSED, service_days, sla_info
+from claims.states import Status
 from claims.states import status_in_sentence as _status_in_sentence
+from lib import clock
 
 register = template.Library()
 
@@ -27,10 +29,24 @@ def service_time(kind: str, dispute: bool = False) -> int:
     return service_days(SERVICE_KINDS[kind], dispute=dispute)
 
 
+def rejected_for_good(claim) -> bool:
+    """A rejection that can no longer be disputed: disputed once already (no window was
+    opened), or its 30-day window has passed. Read from the claim's own fields, and only when
+    they are loaded (a list that did not load them shows plain "Rejected", never a query)."""
+    fields = getattr(claim, "__dict__", {})
+    if fields.get("status") != Status.REJECTED or "dispute_until" not in fields:
+        return False
+    until = fields["dispute_until"]
+    return until is None or until <= clock.now()
+
+
 @register.simple_tag
 def status_pill(claim_or_status, label=None):
-    """A coloured status label: ``{% status_pill claim %}``."""
+    """A coloured status label: ``{% status_pill claim %}``; a rejection that can no longer be
+    disputed reads "Rejected (final)", as in Partner Center."""
     status = getattr(claim_or_status, "status", claim_or_status)
+    if label is None and rejected_for_good(claim_or_status):
+        label = _("Rejected (final)")
     if label is None:
         label = claim_or_status.get_status_display() if hasattr(claim_or_status, "get_status_display") else status
     return format_html('<span class="pill status-{}">{}</span>', status, label)
