@@ -43,6 +43,7 @@ SYSTEM_MESSAGES = {
     "rejected": _("Claim rejected: %(reason)s. You can dispute this decision within 30 days."),
     "rejected_final": _("Claim rejected: %(reason)s."),
     "withdrawn": _("The partner withdrew the claim."),
+    "draft_expired": _("The draft expired: nobody changed it for a long time. It is kept; to claim, file a new claim."),
     "disputed": _("The partner disputed the rejection."),
     "ended": _("Association ended: %(reason)s."),
     "reverted": _("The decision was reopened for review by Microsoft."),

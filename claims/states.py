@@ -92,6 +92,8 @@ TRANSITIONS: dict[str, Transition] = {
         # thread; reviewers' internal notes stay possible on every submitted claim.
         Transition("comment", _CONVERSATION, None, (_P, _R), "", while_disputable=True),
         Transition("note", (*_CONVERSATION, Status.WITHDRAWN, Status.ENDED), None, (_R,), ""),
+        # A draft nobody changed for DRAFT_EXPIRY_DAYS (claims.jobs.drafts): withdrawn, kept.
+        Transition("expire_draft", (Status.EDITING,), Status.WITHDRAWN, (_S,), "expired"),
         # A new claim for the same key after this one ended its course.
         Transition("reclaim", (Status.REJECTED, Status.WITHDRAWN, Status.ENDED), None, (_P,), ""),
         # The partner ends its association; the re-check ends it when the subscription lapsed.

@@ -15,6 +15,7 @@ import time
 
 from celery import shared_task
 
+from claims.jobs.drafts import run_draft_expiry
 from claims.jobs.recheck import run_subscription_recheck
 from claims.jobs.rows import log_job_run
 from claims.jobs.sweep import run_sla_sweep
@@ -32,6 +33,12 @@ def sla_sweep(chunk_size=None):
 @shared_task(name="notifications.tasks.recheck_subscriptions", **retrying())
 def recheck_subscriptions():
     return run_subscription_recheck()
+
+
+@shared_task(name="claims.tasks.expire_drafts", **retrying())
+def expire_drafts():
+    """Drafts nobody changed: a notice a week before, then expiry (claims.jobs.drafts)."""
+    return run_draft_expiry()
 
 
 @shared_task(name="claims.tasks.expire_kept_uploads", **retrying())

@@ -270,6 +270,8 @@ FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", "") or None
 # withdrawn claims too: no file is ever deleted), and its open drafts (status editing).
 POE_PARTNER_QUOTA_BYTES = env_int("POE_PARTNER_QUOTA_BYTES", 5 * 1024**3, minimum=1)
 MAX_OPEN_DRAFTS_PER_PARTNER = env_int("MAX_OPEN_DRAFTS_PER_PARTNER", 200, minimum=1)
+# Days a draft nobody changes is kept before it expires (claims.jobs.drafts; a notice 7 days before).
+DRAFT_EXPIRY_DAYS = env_int("DRAFT_EXPIRY_DAYS", 60, minimum=8)
 # How long the accepted files of a claim form that came back with errors are kept for it
 # (claims.pending); the sweep removes them after that.
 PENDING_UPLOAD_TTL = timedelta(hours=env_int("PENDING_UPLOAD_TTL_HOURS", 24, minimum=1))
@@ -338,6 +340,7 @@ CELERY_BEAT_SCHEDULE = {
         # that missed its shortcut (broker down, worker killed mid-send) goes out.
         "schedule": env_float("OUTBOX_SEND_EVERY_SECONDS", 60.0, minimum=1),
     },
+    "expire-drafts": {"task": "claims.tasks.expire_drafts", "schedule": crontab(hour=2, minute=30)},
     "recheck-subscriptions": {
         "task": "notifications.tasks.recheck_subscriptions",
         "schedule": crontab(hour=3, minute=15),

@@ -42,6 +42,7 @@ KIND_LABELS = {
     "assigned": _("Claim assigned"),
     "poe_added": _("New proof of execution"),
     "dispute_window_closed": _("Dispute window closed"),
+    "draft_expiring": _("Draft about to expire"),
 }
 
 

@@ -37,6 +37,7 @@ SUBJECTS = {
     "assigned": _("Assigned to you: %(ref)s"),
     "poe_added": _("New proof of execution on %(ref)s"),
     "dispute_window_closed": _("Dispute window closed: %(ref)s"),
+    "draft_expiring": _("Draft %(ref)s expires soon"),
 }
 
 SENTENCES = {
@@ -94,6 +95,9 @@ SENTENCES = {
     "assigned": _("Claim %(ref)s was assigned to you."),
     "poe_added": _("The partner added proof of execution to claim %(ref)s."),
     "dispute_window_closed": _("The 30-day dispute window of claim %(ref)s closed. To claim again, file a new claim."),
+    "draft_expiring": _(
+        "Nobody has changed the draft %(ref)s for a long time: it expires on %(expires)s unless someone saves it."
+    ),
 }
 # An escalation digest (claims.jobs.sweep: the claims one sweep found past their review
 # deadline, for one lead): "count" claims, the first few of them named in "claims".
@@ -142,6 +146,7 @@ def _values(n) -> dict:
         "reasons": "; ".join(str(info_labels.get(r, r)) for r in data.get("reasons", [])),
         "deadline": str(DEADLINE_NAMES.get(data.get("due_kind", ""), data.get("due_kind", ""))),
         "due": _when(data.get("due_at")),
+        "expires": _when(data.get("expires_at")),
     }
 
 

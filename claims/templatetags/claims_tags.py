@@ -40,6 +40,13 @@ def rejected_for_good(claim) -> bool:
     return until is None or until <= clock.now()
 
 
+def never_submitted(claim) -> bool:
+    """A withdrawn claim that was never submitted: a draft its partner discarded, or one that
+    expired (Partner Center calls it cancelled). Only when the fields are loaded."""
+    fields = getattr(claim, "__dict__", {})
+    return fields.get("status") == Status.WITHDRAWN and "submitted_at" in fields and fields["submitted_at"] is None
+
+
 @register.simple_tag
 def status_pill(claim_or_status, label=None):
     """A coloured status label: ``{% status_pill claim %}``; a rejection that can no longer be
@@ -47,6 +54,8 @@ def status_pill(claim_or_status, label=None):
     status = getattr(claim_or_status, "status", claim_or_status)
     if label is None and rejected_for_good(claim_or_status):
         label = _("Rejected (final)")
+    if label is None and never_submitted(claim_or_status):
+        label = _("Draft cancelled")
     if label is None:
         label = claim_or_status.get_status_display() if hasattr(claim_or_status, "get_status_display") else status
     return format_html('<span class="pill status-{}">{}</span>', status, label)
