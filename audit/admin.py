@@ -39,6 +39,7 @@ class ActionAreaFilter(admin.SimpleListFilter):
         "claims.comment": _("Comments"),
         "claims.poe": _("PoE files"),
         "arbitration.case": _("Arbitration cases"),
+        "consent": _("Customer consent"),
     }
 
     def lookups(self, request, model_admin):

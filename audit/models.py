@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "claims.claim.approved": _("Claim approved"),
     "claims.claim.rejected": _("Claim rejected"),
     "claims.claim.withdrawn": _("Claim withdrawn"),
+    "claims.claim.expired": _("Draft expired"),
     "claims.claim.disputed": _("Claim rejection disputed"),
     "claims.claim.ended": _("Claim association ended"),
     "claims.claim.reverted": _("Claim decision reverted"),
@@ -36,6 +37,11 @@ ACTION_LABELS = {
     "arbitration.case.awarded": _("Arbitration case decided"),
     "arbitration.case.closed": _("Arbitration case closed"),
     "arbitration.case.reopened": _("Arbitration case reopened"),
+    "consent.request.opened": _("Consent link sent to the customer"),
+    "consent.request.confirmed": _("Customer confirmed the claim"),
+    "consent.request.declined": _("Customer declined the claim"),
+    "consent.email.bounced": _("Consent e-mail bounced"),
+    "consent.window.closed": _("Customer's opt-out window closed: approval final"),
 }
 
 

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -132,10 +133,12 @@ def _fixtures() -> dict:
         Claim.objects.filter(status__in=OPEN_STATUSES)
         .exclude(customer_domain="")
         .order_by("due_at", "id")
-        .values("customer_domain")
+        .values("customer_domain", "name")
         .first()
     )
     facts["search"] = sample["customer_domain"][:12] if sample else "contoso"
+    # The start of a queue claim's name, as a reviewer types it (claim_name_upper_idx).
+    facts["name_search"] = sample["name"][:14].lower() if sample else "northwind"
     return facts
 
 
@@ -227,6 +230,7 @@ def case_definitions(facts: dict) -> list[dict]:
         {"name": "queue_partner", "user": "reviewer1", "url": f"/review/?partner={facts['largest_partner']}"},
         {"name": "queue_deep_page", "user": "reviewer1", "url": "DEEP"},
         {"name": "queue_search_domain", "user": "reviewer1", "url": f"/review/?q={facts['search']}"},
+        {"name": "queue_search_name", "user": "reviewer1", "url": f"/review/?{urlencode({'q': facts['name_search']})}"},
     ]
     # Each queue page as a reviewer gets it when nothing changed (the page cache serves the
     # repeated query), and right after a change to some claim (``_changed``: the table is
@@ -237,6 +241,12 @@ def case_definitions(facts: dict) -> list[dict]:
         {**queue[1], "name": "queue_status_activity_drawn", "cache": False},
         {"name": "review_screen", "user": "reviewer1", "url": f"/review/claims/{facts['big_claim']}/"},
         {"name": "partner_my_claims", "user": facts["largest_partner_user"], "url": "/claims/"},
+        # My claims searched by a claim's name (any part of it) and sorted by name.
+        {
+            "name": "partner_my_claims_search_sorted",
+            "user": facts["largest_partner_user"],
+            "url": "/claims/?q=rollout&sort=name",
+        },
         # The dashboard's figures are kept a minute (the page says "As of"); drawn, every one
         # is an aggregate over the claims and ten weeks of decisions.
         {"name": "dashboard", "user": "lead", "url": "/review/dashboard/"},

@@ -7,9 +7,10 @@ the contact details, which is locked, versioned and audited like a service write
 
 The claims table is large (a million rows and more): the changelist shows columns of the
 claim and two joined rows only, sorts by primary key, and its search runs index lookups on
-identifiers rather than ``LIKE '%…%'`` scans. Its six short columns fit a 1366-pixel screen
-beside the filters, one line per claim (static/admin-cpor/changelists.css; the admin has no
-navigation sidebar, cpor_portal/urls.py); the rest is on the claim's page.
+identifiers (and the start of the claim's name) rather than ``LIKE '%…%'`` scans. Its seven
+columns fit a 1366-pixel screen beside the filters, one line per claim but for a long claim name,
+which wraps in its column (static/admin-cpor/changelists.css; the admin has no navigation
+sidebar, cpor_portal/urls.py); the rest is on the claim's page.
 """
 
 from django.contrib import admin
@@ -62,7 +63,7 @@ class ClaimAdmin(StrictAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
         "partner_contact_email",
     )
 
-    list_display = ("reference", "status", "partner", "customer", "activity", "due")
+    list_display = ("reference", "name", "status", "partner", "customer", "activity", "due")
     list_select_related = ("partner", "tenant")
     list_filter = ("status", "activity", "solution_area", "is_competing")
     # Sorting by a joined column would sort the whole table: only indexed or cheap orders.
@@ -70,15 +71,23 @@ class ClaimAdmin(StrictAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
     ordering = ("-id",)
     show_full_result_count = False
     # Shown as the search box; get_search_results turns a term into index lookups.
-    search_fields = ("=id", "=mpn__number", "=tenant__tenant_id", "=subscription__subscription_id", "customer_domain")
+    search_fields = (
+        "=id",
+        "^name",
+        "=mpn__number",
+        "=tenant__tenant_id",
+        "=subscription__subscription_id",
+        "customer_domain",
+    )
     search_help_text = _(
-        "Claim reference, MPN ID, tenant or subscription ID, customer domain (or its start), or association key."
+        "Claim reference, the start of the claim's name, MPN ID, tenant or subscription ID, customer domain (or "
+        "its start), or association key."
     )
     # Safety net: should one of these ever become editable, it must not render a select of every row.
     raw_id_fields = ("partner", "mpn", "created_by", "tenant", "subscription", "assignee", "reclaimed_from")
     inlines = (PoeFileInline, CommentInline)
     fieldsets = (
-        (None, {"fields": ("reference", "partner", "mpn", "created_by", "status", "history")}),
+        (None, {"fields": ("reference", "name", "partner", "mpn", "created_by", "status", "history")}),
         (
             _("Customer and products"),
             {
@@ -199,8 +208,10 @@ class ClaimAdmin(StrictAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
         elif ":" in term:
             matches.append(Q(association_key=term))
         elif claim_id is None:
-            # A domain as the partner typed it (stored lower-case), or any claim on a tenant
-            # whose directory domain starts with the term.
+            # The start of the claim's name, any case (the index claim_name_upper_idx); a domain
+            # as the partner typed it (stored lower-case), or any claim on a tenant whose
+            # directory domain starts with the term.
+            matches.append(Q(name__istartswith=term))
             matches.append(Q(customer_domain=term.lower()))
             tenant_ids = tenant_ids_for_domain(term)
             if tenant_ids:

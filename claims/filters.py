@@ -16,12 +16,24 @@ _REFERENCE = re.compile(r"^(?:cpor-?)?0*(\d{1,12})$", re.IGNORECASE)
 
 
 def search_q(value: str) -> Q:
-    """Free text over the reference number, customer domain, tenant ID and customer name."""
+    """Free text over the claim's name, its reference number, the customer's name, domain and
+    tenant ID: any part of them, in any case. One company's claims only (the selector filters
+    the partner first), so the text is looked for in those rows. A reference written as one
+    (``CPOR-000123``, ``cpor123``) is looked up by its id alone: no other field holds it, and
+    the lookup is one row where the text search reads every claim of the company (0.5 s at
+    200,000 claims); a bare number is looked for everywhere (a tenant ID may hold it)."""
     value = (value or "").strip()[:200]
     if not value:
         return Q()
-    q = Q(customer_domain__icontains=value) | Q(customer_tenant_id__icontains=value) | Q(tenant__name__icontains=value)
     match = _REFERENCE.match(value)
+    if match and value[:4].upper() == "CPOR":
+        return Q(pk=int(match.group(1)))
+    q = (
+        Q(name__icontains=value)
+        | Q(customer_domain__icontains=value)
+        | Q(customer_tenant_id__icontains=value)
+        | Q(tenant__name__icontains=value)
+    )
     if match:
         q |= Q(pk=int(match.group(1)))
     return q
@@ -32,7 +44,11 @@ class ClaimFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_q",
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Reference, domain, tenant ID or customer"), "maxlength": 200}
+            attrs={
+                "type": "search",
+                "placeholder": _("Claim name, reference, customer, domain or tenant ID"),
+                "maxlength": 200,
+            }
         ),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Any status"))

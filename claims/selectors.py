@@ -6,7 +6,8 @@ visibility is applied in the query, never in a template.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
@@ -17,43 +18,39 @@ from claims.references import claim_reference
 from claims.states import Status
 from directory.models import Product
 from lib.cache import cache_get, cache_set
+from lib.paging import MAX_PAGE_NUMBER, BadPosition, KeysetOrder, Position, decode_position, encode_position
 from partners.models import Membership, Mpn
 
 PAGE_SIZE = 25
-MAX_PAGE = 400  # offset pagination without COUNT; deeper pages are reached by filtering
+CURSOR_SALT = "claims.list.cursor"
 
-# Sortable columns: the only values ?sort= may take (anything else is the default).
+# The sortable columns: the only values ?sort= may take (with "-" for descending; anything else
+# is the default). Each is ``(expression, may be NULL)``; the id breaks ties, so the order is
+# total and a page link's position (lib.paging) is exact. The name sorts without regard to
+# case. Name, submission and the default order (last updated first) read an index of the
+# company's claims (``claim_partner_*_idx``) forwards or backwards, one range a page; customer
+# and status read the matching claims in another index's order.
 SORTS = {
-    "created": ("created_at", "id"),
-    "updated": ("updated_at", "id"),
-    "reference": ("id",),
-    "customer": ("customer_domain", "id"),
-    "status": ("status", "id"),
-    "activity": ("activity", "id"),
-    "due": ("due_at", "id"),
+    "name": (Upper("name"), False),
+    "customer": (F("customer_domain"), False),
+    "status": (F("status"), False),
+    # A claim never submitted has no date: it counts as after every date (last oldest first,
+    # first newest first), as PostgreSQL orders NULL, so one index serves both directions.
+    "submitted": (F("submitted_at"), True),
+    "updated": (F("updated_at"), False),
 }
-DEFAULT_SORT = "-created"
+DEFAULT_SORT = "-updated"
 
 
-def parse_sort(value) -> tuple[str, tuple[str, ...]]:
-    """``(key, order_by)`` for a ``?sort=`` value; unknown or hostile values give the default."""
+def parse_sort(value) -> tuple[str, KeysetOrder]:
+    """``(sort, order)`` for a ``?sort=`` value; unknown or hostile values give the default."""
     value = str(value or "")
     descending = value.startswith("-")
     key = value[1:] if descending else value
     if key not in SORTS:
         return parse_sort(DEFAULT_SORT)
-    fields = SORTS[key]
-    if descending:
-        fields = tuple(f"-{f}" for f in fields)
-    return value, fields
-
-
-def parse_page(value) -> int:
-    try:
-        page = int(str(value))
-    except (TypeError, ValueError):
-        return 1
-    return min(max(page, 1), MAX_PAGE)
+    _expression, nullable = SORTS[key]
+    return value, KeysetOrder(descending=descending, nulls_last=(not descending) if nullable else None)
 
 
 @dataclass
@@ -63,24 +60,102 @@ class ClaimPage:
     has_next: bool
     has_previous: bool
     sort: str
+    next_cursor: str = ""
+    previous_cursor: str = ""
+
+
+def _sorted_claims(*, partner, params):
+    """The company's claims that ``params`` filter, in the order they ask for: ``(filter set,
+    sort, order, queryset)``; the queryset carries the sort column as ``sort_value``."""
+    filterset = ClaimFilter(params, queryset=Claim.objects.filter(partner=partner))
+    sort, order = parse_sort(params.get("sort"))
+    key = sort.removeprefix("-")
+    return filterset, sort, order, filterset.qs.annotate(sort_value=SORTS[key][0])
+
+
+def _list_rows(queryset):
+    return queryset.select_related("mpn", "tenant").prefetch_related(
+        Prefetch("products", queryset=Product.objects.only("pk", "name"))
+    )
+
+
+def _position(token, sort: str) -> Position | None:
+    if not token:
+        return None
+    try:
+        return decode_position(token, salt=CURSOR_SALT, sort=sort)
+    except BadPosition:
+        return None  # a stale or foreign link: the first page
 
 
 def claim_list(*, partner, params) -> tuple[ClaimFilter, ClaimPage]:
-    """The company's claims filtered by ``params`` (a QueryDict), one page of them, without a
-    COUNT: ``PAGE_SIZE + 1`` rows tell whether there is a next page. Two queries (rows and
-    their products) whatever the page holds."""
-    base = Claim.objects.filter(partner=partner)
-    filterset = ClaimFilter(params, queryset=base)
-    sort, order = parse_sort(params.get("sort"))
-    page = parse_page(params.get("page"))
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(
-        filterset.qs.select_related("mpn", "tenant")
-        .prefetch_related(Prefetch("products", queryset=Product.objects.only("pk", "name")))
-        .order_by(*order)[offset : offset + PAGE_SIZE + 1]
-    )
-    has_next = len(rows) > PAGE_SIZE and page < MAX_PAGE
-    return filterset, ClaimPage(rows=rows[:PAGE_SIZE], page=page, has_next=has_next, has_previous=page > 1, sort=sort)
+    """The company's claims filtered, searched and sorted by ``params`` (a QueryDict), one page
+    of them: keyset pages (``?cursor=``, a signed position, lib.paging) without OFFSET or COUNT,
+    ``PAGE_SIZE + 1`` rows telling whether there is a next page. Two queries (rows and their
+    products) whatever the page holds and however deep it is."""
+    filterset, sort, order, claims = _sorted_claims(partner=partner, params=params)
+    position = _position(params.get("cursor"), sort)
+    rows = None
+    if position is not None and position.back:
+        flipped = order.flipped()
+        earlier = list(
+            _list_rows(claims.filter(flipped.after(position.value, position.pk)).order_by(*flipped.order_by()))[
+                : PAGE_SIZE + 1
+            ]
+        )
+        if len(earlier) > PAGE_SIZE:  # a whole page, and more before it
+            rows, page, has_previous = [*reversed(earlier[:PAGE_SIZE]), None], max(position.page, 2), True
+        else:  # back at the start
+            position = None
+    if rows is None:
+        ordered = claims.order_by(*order.order_by())
+        if position is not None:
+            ordered = ordered.filter(order.after(position.value, position.pk))
+        rows = list(_list_rows(ordered)[: PAGE_SIZE + 1])
+        page, has_previous = (position.page, True) if position is not None else (1, False)
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    result = ClaimPage(rows=rows, page=page, has_next=has_next, has_previous=has_previous, sort=sort)
+    if has_next:
+        last = rows[-1]
+        result.next_cursor = encode_position(
+            salt=CURSOR_SALT, sort=sort, value=last.sort_value, pk=last.pk, page=min(page + 1, MAX_PAGE_NUMBER)
+        )
+    if has_previous and rows:
+        first = rows[0]
+        result.previous_cursor = encode_position(
+            salt=CURSOR_SALT, sort=sort, value=first.sort_value, pk=first.pk, page=max(page - 1, 1), back=True
+        )
+    return filterset, result
+
+
+# The columns the export writes (partner_portal.views.EXPORT_HEADER), and no others.
+EXPORT_FIELDS = (
+    "id",
+    "partner_id",
+    "name",
+    "status",
+    "customer_tenant_id",
+    "customer_domain",
+    "solution_area",
+    "activity",
+    "submitted_at",
+    "updated_at",
+    "due_at",
+    "mpn__number",
+    "tenant__name",
+    "tenant__tenant_id",
+)
+
+
+def claim_export(*, partner, params):
+    """Every claim of the company that the list's ``params`` filter, in the list's order (the
+    export of My claims), streamed from the database in chunks, with their customer, MPN and
+    products: one query for the rows and one a chunk of 2,000 for their products. Claim
+    columns only: never a comment or internal note."""
+    _filterset, _sort, order, claims = _sorted_claims(partner=partner, params=params)
+    rows = _list_rows(claims.order_by(*order.order_by())).only(*EXPORT_FIELDS)
+    return rows.iterator(chunk_size=2000)
 
 
 def status_counts(*, partner) -> list[tuple[str, str, int]]:

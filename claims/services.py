@@ -35,6 +35,7 @@ from claims.models import (
     PoeFile,
     RejectionReason,
 )
+from claims.references import one_line
 from claims.sla import deciding_a_dispute, service_days
 from claims.states import TRANSITIONS, Status, status_in_sentence
 from claims.transitions import (
@@ -53,6 +54,8 @@ from claims.transitions import (
 )
 from claims.uploads import CheckedUpload, file_digest, too_many_files
 from claims.validation import ClaimInput, validate_claim
+from consent.models import Occasion
+from consent.requests import consent_address_changed, consent_request_open
 from lib import clock
 from lib.actors import is_system
 from lib.business_days import business_days_after, business_days_between
@@ -61,8 +64,9 @@ from lib.retry import retry_on_conflict
 from notifications.services import notify_partner, notify_users
 from partners.models import Partner
 
-# Fields a partner may change after submission: the MPN, products and contacts.
+# Fields a partner may change after submission: the claim's name, the MPN, products and contacts.
 EDITABLE_AFTER_SUBMIT = {
+    "name",
     "mpn",
     "products",
     "customer_contact_name",
@@ -88,6 +92,7 @@ MESSAGE_REQUIRED = _("Write a message that tells the partner what to provide.")
 REJECTION_REASON_REQUIRED = _("Choose a rejection reason.")
 REVERT_REASON_REQUIRED = _("Say why the decision is reverted.")
 COMMENT_REQUIRED = _("Write a comment first.")
+NAME_REQUIRED = _("Give the claim a name, such as the customer and the project.")
 THREAD_CLOSED = _(
     "This claim is “%(status)s”, so its conversation is closed. To pursue the association again, file a new claim."
 )
@@ -108,6 +113,8 @@ def _apply_fields(claim: Claim, data: dict, allowed: set[str]) -> tuple[set[str]
             value = value.strip()
             if name == "customer_domain":
                 value = value.lower()
+            elif name == "name":
+                value = one_line(value)  # shown in headings, e-mail subjects and CSV cells
         if name == "mpn":
             name, value = "mpn_id", getattr(value, "pk", value)
         if getattr(claim, name) != value:
@@ -144,6 +151,8 @@ def claim_create(*, user, data: dict, reclaimed_from: Claim | None = None) -> Cl
         )
     claim = Claim(partner_id=membership.partner_id, created_by=user, reclaimed_from=reclaimed_from)
     _changed, products = _apply_fields(claim, data, DRAFT_FIELDS)
+    if not claim.name:
+        raise ClaimError(NAME_REQUIRED, code="name_required")
     claim.save()
     if products is not None:
         claim.products.set(products)
@@ -170,6 +179,8 @@ def claim_update(*, claim: Claim, user, data: dict, expected_version=None) -> Cl
         raise NotAllowed(_("This MPN does not belong to your company."))
     before = {name: getattr(claim, name) for name in DRAFT_FIELDS - {"products", "mpn"}}
     changed, products = _apply_fields(claim, data, allowed)
+    if "name" in changed and not claim.name:
+        raise ClaimError(NAME_REQUIRED, code="name_required")
     if products is not None and {p.pk for p in products} != set(claim.products.values_list("pk", flat=True)):
         changed.add("products")
     if not changed:
@@ -192,6 +203,8 @@ def claim_update(*, claim: Claim, user, data: dict, expected_version=None) -> Cl
     claim_save(claim=claim, fields=changed - {"products"})
     if products is not None:
         claim.products.set(products)
+    if "customer_contact_email" in changed and claim.status != Status.EDITING:
+        consent_address_changed(claim=claim, actor=user)  # the old address's link stops working
     audit_record(
         action="claims.claim.updated",
         actor=user,
@@ -239,6 +252,8 @@ def claim_submit(*, claim: Claim, user, expected_version=None):
         data={"key": result.key, "competing": result.competing, "warnings": [w.code for w in result.warnings]},
     )
     system_comment(claim, "submitted", data=service_days_data("submitted"))
+    # The customer contact is asked to confirm or decline (docs/consent.md), e-mailed after commit.
+    consent_request_open(claim=claim, actor=user, occasion=Occasion.SUBMITTED, now=now)
     if claim.filing_comment.strip():  # the partner's comment when filing opens the conversation
         comment = Comment.objects.create(
             claim=claim, kind=CommentKind.COMMENT, author=user, body=claim.filing_comment.strip()[:MAX_COMMENT_LENGTH]

@@ -118,6 +118,10 @@ TRANSITIONS: dict[str, Transition] = {
         # in the award): the request and its answer change no status.
         Transition("case_ask_incumbent", (Status.APPROVED,), None, (_R,), ""),
         Transition("case_answer", (Status.APPROVED,), None, (_P,), ""),
+        # Customer consent (consent.services): the customer declines before a decision (after an
+        # approval it is "end", by the system), and a reviewer sends the customer a new link.
+        Transition("customer_decline", _AWAITING, Status.REJECTED, (_S,), "rejected"),
+        Transition("consent_resend", (*_AWAITING, Status.APPROVED), None, (_R,), ""),
     )
 }
 

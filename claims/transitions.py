@@ -19,6 +19,7 @@ from claims.errors import ClaimChanged, ClaimError, InvalidTransition
 from claims.models import Claim, Comment, CommentKind
 from claims.sla import deciding_a_dispute, service_days
 from claims.states import TRANSITIONS, Status, status_in_sentence
+from consent.requests import consent_window_start
 from lib import clock
 from lib.business_days import business_days_after
 from lib.db import violated_constraint
@@ -180,6 +181,7 @@ def claim_mark_approved(
     claim.dispute_until = None
     fields = {"decided_at", "decision_reason", "decision_message", "dispute_until"} | due_clear(claim=claim)
     claim_transition(claim=claim, action=action, actor=actor, fields=fields, data=data)
+    consent_window_start(claim=claim, approved_at=claim.decided_at)  # the customer may still decline (CONSENT_WINDOW)
     if announce:
         system_comment(claim, "approved", body=claim.decision_message, author=actor)
         notify_partner(claim=claim, kind="decision", data={"status": Status.APPROVED})

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "arbitration",
     "audit",
     "notifications",
+    "consent",
     "review",
     "partner_portal",
     "demo",
@@ -216,6 +217,7 @@ RATE_LIMITS = {
         "poe": (30, 600),  # requests that upload PoE (the PoE form, a claim form with files)
         "draft": (30, 600),  # posts of the new-claim and reclaim forms
         "live_check": (120, 60),  # the claim form's live tenant/subscription/MPN checks
+        "consent": (30, 600),  # the customer's consent page (no login: counted per address)
     }.items()
 }
 
@@ -307,6 +309,14 @@ SERVICE_DAYS_DECISION = env_int("SERVICE_DAYS_DECISION", 5, minimum=1)
 SERVICE_DAYS_PARTNER_ANSWER = env_int("SERVICE_DAYS_PARTNER_ANSWER", 5, minimum=1)
 SERVICE_DAYS_DISPUTE_DECISION = env_int("SERVICE_DAYS_DISPUTE_DECISION", 5, minimum=1)
 
+# Customer consent (docs/consent.md): how long after an approval the customer may still decline
+# it, in business days (Partner Center's 2021 text: 5), or "any" for any time (its 2023 text:
+# never final by time). A consent link expires CONSENT_LINK_DAYS calendar days after it was sent,
+# or when the approval's window closes if that is later.
+_consent_window = (env_str("CONSENT_WINDOW", "") or "").strip().lower()
+CONSENT_WINDOW = "any" if _consent_window == "any" else env_int("CONSENT_WINDOW", 5, minimum=0)
+CONSENT_LINK_DAYS = env_int("CONSENT_LINK_DAYS", 30, minimum=1)
+
 # Celery. With no broker configured, tasks run in-process (make run needs no Redis).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL is None)
@@ -338,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_pending_notifications",
         # The outbox's safety net (a "send now" is queued after each change): how soon e-mail
         # that missed its shortcut (broker down, worker killed mid-send) goes out.
+        "schedule": env_float("OUTBOX_SEND_EVERY_SECONDS", 60.0, minimum=1),
+    },
+    # The consent e-mails' safety net (each is sent right after the change that asks for it).
+    "send-pending-consent-emails": {
+        "task": "consent.tasks.send_pending_consent_emails",
         "schedule": env_float("OUTBOX_SEND_EVERY_SECONDS", 60.0, minimum=1),
     },
     "expire-drafts": {"task": "claims.tasks.expire_drafts", "schedule": crontab(hour=2, minute=30)},

@@ -17,6 +17,7 @@ urlpatterns = [
     path("claims/", include("partner_portal.urls")),
     path("review/", include("review.urls")),
     path("arbitration/", include("arbitration.urls")),
+    path("", include("consent.urls")),  # /consent/…: the customer's public page, a reviewer's resend
     path("notifications/", include(([*notification_urls, *review_notification_urls], "notifications"))),
     path("admin/", admin.site.urls),
 ]

@@ -139,8 +139,8 @@ def load_pool() -> Pool:
     for tenant_id, domain in TenantDomain.objects.filter(is_initial=True).values_list("tenant_id", "domain"):
         domains[tenant_id] = domain
     tenants = [
-        (pk, str(tid), domains[pk])
-        for pk, tid in CustomerTenant.objects.values_list("pk", "tenant_id")
+        (pk, str(tid), domains[pk], name)
+        for pk, tid, name in CustomerTenant.objects.values_list("pk", "tenant_id", "name")
         if pk in domains
     ]
     products = {BA.value: [], M365.value: []}

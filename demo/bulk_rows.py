@@ -17,7 +17,7 @@ from django.utils import timezone
 from claims.models import DueKind, EndReason, RejectionReason
 from claims.states import OPEN_STATUSES, Status
 from demo.clock import business_day_before
-from demo.reference import BA, M365, RA, P, U, claim_description
+from demo.reference import BA, M365, RA, P, U, claim_description, claim_name
 from lib.business_days import business_days_after
 
 EXTRA_PARTNERS = 200
@@ -73,8 +73,8 @@ _ENDS = (
 BIG_PARTNER_SHARES = {"contoso": 0.20, "fabrikam": 0.14, "litware": 0.03}
 
 CLAIM_COLUMNS = (
-    "id", "partner_id", "mpn_id", "created_by_id", "status", "customer_tenant_id", "customer_domain", "tenant_id",
-    "solution_area", "activity", "subscription_ref", "subscription_id", "customer_contact_name",
+    "id", "partner_id", "mpn_id", "created_by_id", "status", "name", "customer_tenant_id", "customer_domain",
+    "tenant_id", "solution_area", "activity", "subscription_ref", "subscription_id", "customer_contact_name",
     "customer_contact_title", "customer_contact_email", "partner_contact_name", "partner_contact_email",
     "description", "filing_comment", "association_key", "is_competing", "disputed_once", "assignee_id", "due_at",
     "due_kind", "paused_days", "submitted_at", "review_started_at", "decided_at", "dispute_until", "ended_at",
@@ -89,7 +89,7 @@ class Pool:
 
     partners: list  # (partner pk, [mpn pks], creator pk, contact name, contact e-mail)
     partner_weights: list
-    tenants: list  # (tenant pk, tenant id text, domain)
+    tenants: list  # (tenant pk, tenant id text, domain, tenant name)
     products: dict  # area → [(pk, code, name)]
     reviewers: list
 
@@ -279,7 +279,7 @@ def generate_rows(count: int, first_id: int, pool: Pool, rng: Random, now: dt.da
         status, created = statuses[i], created_at[i]
         area, activity = kinds[i]
         partner_pk, mpns, creator, contact_name, contact_email = pool.partners[partner_picks[i]]
-        tenant_pk, tenant_text, domain = choice(pool.tenants)
+        tenant_pk, tenant_text, domain, customer = choice(pool.tenants)
         product_pk, product_code, product_name = choice(pool.products[area])
         product_pks = (product_pk,)
         sub_ref = _subscription_guid(created, rng) if area == BA else ""
@@ -296,9 +296,11 @@ def generate_rows(count: int, first_id: int, pool: Pool, rng: Random, now: dt.da
         if t.draft:
             key = ""
         first, last = choice(_FIRST), choice(_LAST)
+        # Named from the id (no draw from ``rng``: the same seed still gives the same rows).
+        name = claim_name(customer, area, activity, product_name, n=claim_id, year=created.year)
         # fmt: off
         row = (
-            claim_id, partner_pk, mpns[n % len(mpns)], creator, status, tenant_text, domain,
+            claim_id, partner_pk, mpns[n % len(mpns)], creator, status, name, tenant_text, domain,
             tenant_pk if key else None,  # resolved at submission
             area, activity, sub_ref, None, f"{first} {last}", _TITLES[n % len(_TITLES)],
             f"{first}.{last}@{domain}".lower(), contact_name, contact_email,

@@ -263,6 +263,26 @@ def claim_description(area: str, activity: str, product: str) -> str:
     }[activity]
 
 
+# What a partner calls a claim after the work it stands for (Partner Center's claim name).
+CLAIM_NAME_WORK = {
+    (BA, P): ("proof of concept", "discovery workshops", "pilot", "presales workshop"),
+    (BA, U): ("rollout", "go-live", "migration", "deployment"),
+    (BA, RA): ("licensing advisory", "renewal planning", "business reviews"),
+    (M365, U): ("adoption", "rollout", "champions programme", "migration"),
+}
+
+
+def claim_name(customer: str, area: str, activity: str, product: str, n: int = 0, year: int | None = None) -> str:
+    """A claim's name as a partner writes it: the customer, the product and the work, and the
+    fiscal year now and then ("Northwind Traders – Dynamics 365 Sales pilot FY26"); ``n`` picks
+    the words, so the same claim gets the same name."""
+    work = CLAIM_NAME_WORK.get((area, activity), ("project",))
+    name = f"{customer or 'New customer'} – {product or 'Business Applications'} {work[n % len(work)]}"
+    if year is not None and n % 3 == 0:
+        name += f" FY{year % 100:02d}"
+    return name[:120]
+
+
 # --- seeding the reference data and users -------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from demo.reference import (
     TENANTS,
     USERS,
     claim_description,
+    claim_name,
     subscription_uuid,
     tenant_uuid,
 )
@@ -44,6 +45,7 @@ class Story:
         }
         self.products = {p.code: p for p in Product.objects.all()}
         self.contacts = {slug: (contact, title) for slug, _, contact, title in TENANTS}
+        self.customers = {slug: name for slug, name, _, _ in TENANTS}
         self.files = 0
 
     def ago(self, days: int, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -82,6 +84,16 @@ class Story:
             data["description"] = claim_description(kind[0], kind[1], self.products[product].name)
         if sub:
             data["subscription_ref"] = str(subscription_uuid(sub))
+        # Named as a partner would name it; a draft without a customer yet has a working title.
+        area, activity = kind or ("", "")
+        data["name"] = claim_name(
+            self.customers.get(tenant, ""),
+            area,
+            activity,
+            self.products[product].name if product else "",
+            n=len(tenant) + len(product),
+            year=timezone.localdate(when).year,
+        )
         data |= extra
         with as_of(when):
             claim = services.claim_create(user=user, data=data, reclaimed_from=reclaimed_from)

@@ -1,11 +1,13 @@
 """Database helpers the ORM does not have: which constraint a write violated, one raw
-statement with server-side binding on PostgreSQL, and the planner's row estimate."""
+statement with server-side binding on PostgreSQL, the planner's row estimate, and an index
+expression for prefix search."""
 
 import json
 import re
 
 from django.db import DatabaseError, connection
-from django.db.models import UniqueConstraint
+from django.db.models import Func, OrderBy, UniqueConstraint
+from django.db.models.indexes import IndexExpression
 
 # SQLite names the columns of a violated unique index, not the index:
 # "UNIQUE constraint failed: claims_claim.partner_id, claims_claim.association_key".
@@ -57,3 +59,28 @@ def planner_rows(queryset) -> int | None:
         return int(plan[0]["Plan"]["Plan Rows"])
     except (ValueError, KeyError, IndexError, TypeError, DatabaseError):
         return None
+
+
+class PatternOps(Func):
+    """An index expression that ``LIKE 'prefix%'`` can use whatever the database's collation:
+    the expression with ``text_pattern_ops`` on PostgreSQL (under a collation other than C a
+    plain btree cannot serve LIKE), the bare expression elsewhere. Django's ``OpClass`` writes
+    the operator class on every database, which SQLite refuses (and needs
+    ``django.contrib.postgres``, which we do not install)."""
+
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="%(expressions)s text_pattern_ops", **extra_context)
+
+
+def _register_index_wrapper() -> None:
+    """Index expressions put their wrappers (``OrderBy``, ``Collate``) around the parenthesised
+    expression, ``(UPPER("name")) text_pattern_ops``; ``PatternOps`` is one, registered as
+    ``django.contrib.postgres`` registers ``OpClass`` (after ``OrderBy``, which comes last in SQL)."""
+    classes = [cls for cls in IndexExpression.wrapper_classes if cls is not PatternOps]
+    at = 1 if classes and classes[0] is OrderBy else 0
+    IndexExpression.register_wrappers(*classes[:at], PatternOps, *classes[at:])
+
+
+_register_index_wrapper()

@@ -43,6 +43,7 @@ KIND_LABELS = {
     "poe_added": _("New proof of execution"),
     "dispute_window_closed": _("Dispute window closed"),
     "draft_expiring": _("Draft about to expire"),
+    "customer_declined": _("Customer declined the claim"),
 }
 
 

@@ -131,49 +131,58 @@ def _crosses_partners(notification: Notification) -> bool:
     return bool(membership and notification.claim and notification.claim.partner_id != membership.partner_id)
 
 
-def send_pending(*, limit: int = 10_000, now=None) -> dict:
-    """Send up to ``limit`` due e-mails from the outbox; returns counts."""
-    now = now or timezone.now()
-    due = Q(email_state=EmailState.PENDING) & (
+def send_outbox(
+    *, model, states, load, skip, render, counts: dict, skip_count: str, limit: int, now, ids=None, refused=None
+) -> dict:
+    """The sending loop every outbox table shares (``Notification`` here, the customer's
+    consent e-mails in ``consent.sending``): the due rows in id order, each claimed with a
+    conditional UPDATE (pending → sending, or a stale "sending"), then skipped (``skip(row)``
+    returns the state to leave it in), or sent in one SMTP session for the whole run. A failed
+    send goes back to pending with backoff until ``MAX_ATTEMPTS`` (never for an unreachable
+    server); several connection errors in a row stop the run (``MailServerUnavailable``, with
+    the counts so far). ``refused(row, attempts, exc)``, when given, handles a recipient the
+    server refused instead. ``states`` has the table's PENDING / SENDING / SENT / FAILED."""
+    due = Q(email_state=states.PENDING) & (
         Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
-    ) | Q(email_state=EmailState.SENDING, email_claimed_at__lt=now - STALE_AFTER)
-    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    ) | Q(email_state=states.SENDING, email_claimed_at__lt=now - STALE_AFTER)
     connection = get_connection()
     connection_errors = 0
     opened = False
     last_id = 0
     try:
         while sum(counts.values()) < limit:
-            ids = list(
-                Notification.objects.filter(due, id__gt=last_id).order_by("id").values_list("id", flat=True)[:BATCH]
-            )
-            if not ids:
+            candidates = model.objects.filter(due, id__gt=last_id)
+            if ids is not None:
+                candidates = candidates.filter(id__in=list(ids))
+            batch = list(candidates.order_by("id").values_list("id", flat=True)[:BATCH])
+            if not batch:
                 break
-            for pk in ids:
+            for pk in batch:
                 last_id = pk
-                claimed = Notification.objects.filter(due, pk=pk).update(
-                    email_state=EmailState.SENDING, email_claimed_at=now
-                )
-                if claimed != 1:
+                if model.objects.filter(due, pk=pk).update(email_state=states.SENDING, email_claimed_at=now) != 1:
                     continue  # another worker took it
-                n = Notification.objects.select_related("recipient", "claim").get(pk=pk)
-                if not n.recipient.email or not n.recipient.is_active or _crosses_partners(n):
-                    Notification.objects.filter(pk=pk).update(email_state=EmailState.SKIPPED)
-                    counts["skipped"] += 1
+                row = load(pk)
+                left_as = skip(row)
+                if left_as:
+                    model.objects.filter(pk=pk).update(email_state=left_as)
+                    counts[skip_count] += 1
                     continue
-                attempts = n.email_attempts + 1
+                attempts = row.email_attempts + 1
                 try:
                     if not opened:
                         connection.open()  # one SMTP session for the whole run
                         opened = True
-                    connection.send_messages([render_email(n)])
+                    connection.send_messages([render(row)])
                 except Exception as exc:
-                    log.warning("sending notification %s failed (attempt %s): %r", pk, attempts, exc)
+                    if refused is not None and isinstance(exc, smtplib.SMTPRecipientsRefused):
+                        refused(row, attempts, exc)
+                        continue
+                    log.warning("sending %s %s failed (attempt %s): %r", model._meta.model_name, pk, attempts, exc)
                     metrics.dependency_failed("smtp")
                     # A mail server that is away is not the message's fault: never give up on it.
                     gave_up = attempts >= MAX_ATTEMPTS and not isinstance(exc, CONNECTION_ERRORS)
-                    Notification.objects.filter(pk=pk).update(
-                        email_state=EmailState.FAILED if gave_up else EmailState.PENDING,
+                    model.objects.filter(pk=pk).update(
+                        email_state=states.FAILED if gave_up else states.PENDING,
                         email_attempts=attempts,
                         email_next_attempt_at=None if gave_up else now + backoff(attempts),
                         email_error=repr(exc)[:300],
@@ -186,8 +195,8 @@ def send_pending(*, limit: int = 10_000, now=None) -> dict:
                             raise MailServerUnavailable(repr(exc), counts) from exc
                     continue
                 connection_errors = 0
-                Notification.objects.filter(pk=pk).update(
-                    email_state=EmailState.SENT,
+                model.objects.filter(pk=pk).update(
+                    email_state=states.SENT,
                     email_sent_at=timezone.now(),
                     email_attempts=attempts,
                     email_next_attempt_at=None,
@@ -199,6 +208,27 @@ def send_pending(*, limit: int = 10_000, now=None) -> dict:
     finally:
         _close_quietly(connection)
     return counts
+
+
+def _skip_notification(n: Notification):
+    if not n.recipient.email or not n.recipient.is_active or _crosses_partners(n):
+        return EmailState.SKIPPED
+    return None
+
+
+def send_pending(*, limit: int = 10_000, now=None) -> dict:
+    """Send up to ``limit`` due e-mails from the outbox; returns counts."""
+    return send_outbox(
+        model=Notification,
+        states=EmailState,
+        load=lambda pk: Notification.objects.select_related("recipient", "claim").get(pk=pk),
+        skip=_skip_notification,
+        render=render_email,
+        counts={"sent": 0, "failed": 0, "skipped": 0},
+        skip_count="skipped",
+        limit=limit,
+        now=now or timezone.now(),
+    )
 
 
 def _close_quietly(connection) -> bool:

@@ -2,8 +2,9 @@
 
 A notification stores a ``kind`` and ``data`` (codes, dates, ids), never a sentence, so the
 same row reads in Swedish in one user's e-mail and in English in another's list. Sentences
-name only the claim's own reference and codes: never another partner, an MPN, or a
-reviewer's internal note.
+name only the claim's own name and reference (read from the claim when the text is drawn, so a
+renamed claim reads by its new name) and codes: never another partner, an MPN, or a reviewer's
+internal note.
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from claims.models import EndReason, InfoRequestReason, RejectionReason
-from claims.references import claim_reference
+from claims.references import claim_label, claim_reference
 from claims.sla import OVERDUE
 from review.params import ME
 
@@ -38,6 +39,7 @@ SUBJECTS = {
     "poe_added": _("New proof of execution on %(ref)s"),
     "dispute_window_closed": _("Dispute window closed: %(ref)s"),
     "draft_expiring": _("Draft %(ref)s expires soon"),
+    "customer_declined": _("Customer declined: %(ref)s"),
 }
 
 SENTENCES = {
@@ -98,6 +100,8 @@ SENTENCES = {
     "draft_expiring": _(
         "Nobody has changed the draft %(ref)s for a long time: it expires on %(expires)s unless someone saves it."
     ),
+    # To the assignee: the customer declined through the consent link (consent.services).
+    "customer_declined": _("The customer declined claim %(ref)s on the consent page."),
 }
 # An escalation digest (claims.jobs.sweep: the claims one sweep found past their review
 # deadline, for one lead): "count" claims, the first few of them named in "claims".
@@ -141,7 +145,9 @@ def _values(n) -> dict:
     reason_labels = {**dict(RejectionReason.choices), **dict(EndReason.choices)}
     info_labels = dict(InfoRequestReason.choices)
     return {
-        "ref": claim_reference(n.claim_id),
+        # The claim by its name and reference ("“Contoso rollout” (CPOR-000042)"): the recipient's
+        # own claim (a partner is only told about its company's claims) or, for reviewers, any.
+        "ref": claim_label(n.claim_id, n.claim.name if n.claim_id else ""),
         "reason": str(reason_labels.get(data.get("reason", ""), data.get("reason", ""))),
         "reasons": "; ".join(str(info_labels.get(r, r)) for r in data.get("reasons", [])),
         "deadline": str(DEADLINE_NAMES.get(data.get("due_kind", ""), data.get("due_kind", ""))),

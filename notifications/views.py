@@ -44,7 +44,8 @@ def _unread(user) -> int:
 
 def _page(user, before: str = "") -> dict:
     """One page of the user's notifications, newest first (keyset on id: no COUNT)."""
-    qs = Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+    # The claim joined in: each sentence names its claim by name (notifications.texts).
+    qs = Notification.objects.filter(recipient_id=user.pk).select_related("claim").order_by("-created_at", "-id")
     before_id = parse_id(before)
     cursor = qs.filter(pk=before_id).values_list("created_at", "pk").first() if before_id else None
     if cursor is not None:

@@ -11,8 +11,8 @@ from django.utils.translation import ngettext
 
 from arbitration.services import ANSWER_REQUIRED
 from claims import selectors
-from claims.models import Activity, Claim
-from claims.services import EDITABLE_AFTER_SUBMIT
+from claims.models import NAME_MAX_LENGTH, Activity, Claim
+from claims.services import EDITABLE_AFTER_SUBMIT, NAME_REQUIRED
 from claims.states import Status
 from claims.uploads import ACCEPT, ALLOWED_TYPES_TEXT
 from directory.models import Product, SolutionArea
@@ -105,10 +105,21 @@ class ClaimBoundField(BoundField):
 
 class ClaimForm(forms.Form):
     """The claim form for a new claim, a draft (every field) or a submitted claim (only
-    ``services.EDITABLE_AFTER_SUBMIT``). Nothing here is required: a draft may be incomplete,
-    and submission runs ``claims.validation`` which reports each missing field."""
+    ``services.EDITABLE_AFTER_SUBMIT``). Nothing but the claim's name is required: a draft may
+    be incomplete, and submission runs ``claims.validation`` which reports each missing field.
+    The name is what the partner knows the claim by, so even a draft has one."""
 
     bound_field_class = ClaimBoundField
+    name = forms.CharField(
+        label=_("Claim name"),
+        max_length=NAME_MAX_LENGTH,
+        error_messages={"required": NAME_REQUIRED},
+        help_text=_(
+            "Your company's name for the claim, shown in your claims list and in the e-mails about it, "
+            "e.g. “Northwind – Dynamics 365 Sales rollout”. Microsoft sees it; other partners never do."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     mpn = MpnChoiceField(
         label=_("MPN ID"),
         queryset=None,
@@ -436,6 +447,7 @@ class PoeForm(ClaimPageForm):
 # Field names as the error summary at the top of the form spells them (labels inside their
 # fieldset are short: "Name", "E-mail").
 SUMMARY_LABELS = {
+    "name": _("Claim name"),
     "mpn": _("MPN ID"),
     "customer_tenant_id": _("Customer tenant ID"),
     "customer_domain": _("Customer domain"),

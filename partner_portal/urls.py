@@ -8,6 +8,7 @@ from partner_portal import poe_template, views
 app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
+    path("export/", views.claim_export, name="export"),
     path("new/", views.claim_new, name="new"),
     path("new/fields/", views.form_fields, name="form_fields"),
     path("poe-template/", poe_template.poe_template, name="poe_template"),

@@ -1,5 +1,5 @@
-"""The partner side: my claims, the claim form (new, draft, edit, reclaim), live directory
-checks, the claim page with its actions, comments and PoE downloads.
+"""The partner side: my claims and their CSV export, the claim form (new, draft, edit, reclaim),
+live directory checks, the claim page with its actions, comments and PoE downloads.
 
 Every view fetches through ``claims.access`` (another company's claim is a 404, a read-only
 role gets 403 on writes), writes through ``claims.services`` and turns domain errors into
@@ -15,10 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,6 +34,7 @@ from claims.errors import ClaimChanged, ClaimError, ValidationFailed
 from claims.models import INCENTIVE_ACTIVITIES, EndReason, InfoRequestReason, PoeFile, RejectionReason
 from claims.pending import form_key as pending_form_key
 from claims.pending import pending_attach, pending_keep, pending_kept, pending_remove
+from claims.references import one_line
 from claims.services import (
     claim_create,
     claim_dispute,
@@ -49,6 +52,7 @@ from claims.transitions import permitted, require_allowed
 from claims.uploads import PREVIEWABLE_CONTENT_TYPES, check_uploads, safe_header_name
 from claims.validation import ClaimInput, check_subscription, check_tenant, validate_claim
 from directory.models import Channel, SolutionArea, SubscriptionStatus
+from lib.csv_export import csv_lines
 from lib.params import parse_id, parse_int
 from lib.ratelimit import has_files, rate_limited
 from lib.retry import retry_on_conflict
@@ -70,6 +74,7 @@ MAX_VERSION = 2**31 - 1  # Claim.version is a PositiveIntegerField
 POE_REFUSALS = {"too_many", "quota"}
 
 FORM_TEXT_FIELDS = (
+    "name",
     "mpn",
     "customer_tenant_id",
     "customer_domain",
@@ -97,32 +102,50 @@ def _writer_membership(request):
 # --- My claims -----------------------------------------------------------------------------
 
 
+# My claims' columns, as Partner Center's "Customer claims" shows them: (sort key or None, label).
+LIST_COLUMNS = (
+    ("name", _lazy("Claim")),
+    ("customer", _lazy("Customer")),
+    (None, _lazy("Product · activity")),
+    ("status", _lazy("Status")),
+    (None, _lazy("Deadline")),
+    ("submitted", _lazy("Submitted")),
+    ("updated", _lazy("Last updated")),
+)
+# Query-string keys that are not filters: how the list is read.
+LIST_READING_KEYS = ("sort", "cursor", "page")
+
+
+def _list_query(params, **changes) -> str:
+    """The list's query string with ``changes`` (a value of None drops the key), without the
+    page position unless given and without empty values: a link or bookmark says what was chosen."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key in ("cursor", "page") or key in changes:
+            continue
+        kept = [v for v in values if v.strip()]
+        if kept:
+            query.setlist(key, kept)
+    for key, value in changes.items():
+        if value:
+            query[key] = value
+    return query.urlencode()
+
+
 def _sort_columns(params, current: str):
     columns = []
-    for key, label in (
-        ("reference", _("Claim")),
-        ("customer", _("Customer")),
-        ("activity", _("Activity")),
-        ("status", _("Status")),
-        ("due", _("Deadline")),
-        ("created", _("Created")),
-    ):
-        query = params.copy()
-        query.pop("page", None)
+    for key, label in LIST_COLUMNS:
+        if key is None:
+            columns.append({"key": "", "label": label, "query": "", "direction": ""})
+            continue
         if current == key:
-            query["sort"], direction = f"-{key}", "ascending"
+            sort, direction = f"-{key}", "ascending"
         elif current == f"-{key}":
-            query["sort"], direction = key, "descending"
+            sort, direction = key, "descending"
         else:
-            query["sort"], direction = key, ""
-        columns.append({"key": key, "label": label, "query": query.urlencode(), "direction": direction})
+            sort, direction = key, ""
+        columns.append({"key": key, "label": label, "query": _list_query(params, sort=sort), "direction": direction})
     return columns
-
-
-def _page_query(params, page: int) -> str:
-    query = params.copy()
-    query["page"] = str(page)
-    return query.urlencode()
 
 
 def claims_announcement(page) -> str:
@@ -141,8 +164,9 @@ def claims_announcement(page) -> str:
 @require_GET
 @vary_on_headers("HX-Request")
 def claim_list(request):
-    """The company's claims: filters, search, sort, pages without a COUNT, the status strip and
-    the claims waiting on the partner."""
+    """The company's claims (Partner Center's "Customer claims"): search, filters, the sortable
+    columns, keyset pages without a COUNT, the export of what is shown, the status strip and
+    the claims waiting on the partner. Read-only members read it too."""
     membership = partner_membership_or_404(request.user)
     filterset, page = selectors.claim_list(partner=membership.partner, params=request.GET)
     params = request.GET.copy()
@@ -150,27 +174,82 @@ def claim_list(request):
         "filter": filterset,
         "page": page,
         "columns": _sort_columns(params, page.sort),
-        "next_query": _page_query(params, page.page + 1) if page.has_next else "",
-        "previous_query": _page_query(params, page.page - 1) if page.has_previous else "",
+        "next_query": _list_query(params, cursor=page.next_cursor) if page.has_next else "",
+        "previous_query": _list_query(params, cursor=page.previous_cursor) if page.has_previous else "",
+        # The export takes the same filters, search and order: every matching claim, no pages.
+        "export_query": _list_query(params),
         "can_write": membership.can_write,
-        "is_filtered": any(v for k, v in request.GET.items() if k not in ("sort", "page")),
+        "is_filtered": any(v.strip() for k, v in request.GET.items() if k not in LIST_READING_KEYS),
         "nav": "claims",
     }
     if request.htmx and not request.htmx.boosted:
         context["announce"] = claims_announcement(page)
         response = render(request, "claims/claim_list.html#results", context)
-        # Push a clean address (no empty filters) so the bookmark and Back button read well.
-        clean = QueryDict(mutable=True)
-        for key, values in request.GET.lists():
-            kept = [v for v in values if v.strip()]
-            if kept:
-                clean.setlist(key, kept)
-        response["HX-Push-Url"] = request.path + (f"?{clean.urlencode()}" if clean else "")
+        # Push a clean address (no empty filters, no page position that led to the first page:
+        # a stale or forged cursor) so the bookmark and Back button read well.
+        query = _list_query(params, cursor=params.get("cursor") if page.has_previous else None)
+        response["HX-Push-Url"] = request.path + (f"?{query}" if query else "")
         return response
     context["status_counts"] = selectors.status_counts(partner=membership.partner)
     context["needs_action"] = needs = selectors.needs_action(partner=membership.partner)
     context["needs_action_drafts"] = any(claim.status == Status.EDITING for claim in needs)
     return render(request, "claims/claim_list.html", context)
+
+
+# What the export of My claims holds: the claim's own columns, codes as the reviewers' export has
+# them and moments in ISO 8601. Never a comment, an internal note or anything of another company.
+EXPORT_HEADER = (
+    "reference",
+    "name",
+    "status",
+    "customer",
+    "tenant_id",
+    "domain",
+    "solution_area",
+    "activity",
+    "products",
+    "mpn",
+    "submitted",
+    "updated",
+    "due",
+)
+
+
+def _iso(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="minutes") if moment else ""
+
+
+def _export_row(claim) -> tuple:
+    return (
+        claim.reference,
+        one_line(claim.name),
+        claim.status,
+        claim.tenant.name if claim.tenant else "",
+        claim.tenant.tenant_id if claim.tenant else claim.customer_tenant_id,
+        claim.customer_domain,
+        claim.solution_area,
+        claim.activity,
+        ", ".join(product.name for product in claim.products.all()),
+        claim.mpn.number,
+        _iso(claim.submitted_at),
+        _iso(claim.updated_at),
+        _iso(claim.due_at),
+    )
+
+
+@login_required
+@require_GET
+def claim_export(request):
+    """My claims as CSV: every claim of the company the list's filters, search and order select
+    (the same parameters), streamed; formulas are shown as text (lib.csv_export). Read-only
+    members export too: it is reading."""
+    membership = partner_membership_or_404(request.user)
+    rows = selectors.claim_export(partner=membership.partner, params=request.GET)
+    response = StreamingHttpResponse(csv_lines(EXPORT_HEADER, map(_export_row, rows)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="claims-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- the claim form ------------------------------------------------------------------------

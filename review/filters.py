@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Activity, Claim
+from claims.references import claim_id_from_term
 from claims.sla import DUE_SOON, ON_TRACK, OVERDUE, PAUSED, SLA_LABELS
 from claims.states import AWAITING_REVIEWER, OPEN_STATUSES, Status
 from claims.validation import parse_guid
@@ -56,11 +57,15 @@ class IdFilter(django_filters.Filter):
 
 class QueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Customer"),
+        label=_("Search"),
         method="filter_customer",
         max_length=253,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Tenant ID, domain or name"), "autocomplete": "off"}
+            attrs={
+                "type": "search",
+                "placeholder": _("Claim name or reference, tenant ID, domain or customer"),
+                "autocomplete": "off",
+            }
         ),
     )
     status = django_filters.MultipleChoiceFilter(
@@ -190,11 +195,17 @@ class QueueFilter(django_filters.FilterSet):
         return queryset.filter(partner_id=partner_id, mpn_id=mpn_id)
 
     def filter_customer(self, queryset, name, value):
-        """A tenant ID (exact, when the text is a GUID), else the start of the customer's
-        domain (stored lower-case) or, for text without a dot, of the customer's name.
+        """A tenant ID (exact, when the text is a GUID), else the claim's reference
+        (``CPOR-000042``, ``cpor42`` or ``42``), the start of the claim's name (any case), the
+        start of the customer's domain (stored lower-case) or, for text without a dot, of the
+        customer's name.
 
-        Matching names are resolved to tenant ids first (one small query): the queue query
-        then combines two indexed conditions the planner can estimate, instead of a subquery
+        Each is an index lookup (the claim's id, ``claim_name_upper_idx``,
+        ``claim_queue_domain_idx``, the tenant's): the planner ORs them and sorts the few
+        matches, whatever the queue's size. The claim's name is matched from its start, not
+        anywhere in it: a substring would read every claim of the queue (see the index).
+        Matching customer names are resolved to tenant ids first (one small query): the queue
+        query then combines indexed conditions the planner can estimate, instead of a subquery
         it cannot (which made a search without matches scan the whole queue)."""
         value = value.strip()
         if not value:
@@ -202,15 +213,18 @@ class QueueFilter(django_filters.FilterSet):
         guid = parse_guid(value)
         if guid is not None:
             return queryset.filter(tenant__tenant_id=guid)
-        domain = Q(customer_domain__startswith=value.lower())
+        matches = Q(customer_domain__startswith=value.lower()) | Q(name__istartswith=value)
+        claim_id = claim_id_from_term(value)
+        if claim_id is not None:
+            matches |= Q(pk=claim_id)
         if "." in value:
-            return queryset.filter(domain)
+            return queryset.filter(matches)
         tenants = list(
             CustomerTenant.objects.filter(name__istartswith=value)
             .order_by()
             .values_list("pk", flat=True)[:MAX_NAME_MATCHES]
         )
-        return queryset.filter(domain | Q(tenant_id__in=tenants)) if tenants else queryset.filter(domain)
+        return queryset.filter(matches | Q(tenant_id__in=tenants)) if tenants else queryset.filter(matches)
 
     def filter_submitted_from(self, queryset, name, value):
         return queryset.filter(submitted_at__gte=_start_of_day(value))

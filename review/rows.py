@@ -48,14 +48,16 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
     for claim in rows:
         pk = claim.pk
         url = claim_url.format(pk)
-        competing = (
-            f'<br><a class="pill flag-competing" href="{case_url.format(pk)}" title="{t_competing_title}">'
-            f"{t_competing}</a>"
-            if claim.is_competing
-            else ""
-        )
+        # The flags go under the claim's name (a block), one a line.
+        flags = []
+        if claim.is_competing:
+            flags.append(
+                f'<a class="pill flag-competing" href="{case_url.format(pk)}" title="{t_competing_title}">'
+                f"{t_competing}</a>"
+            )
         if getattr(claim, "same_file", False):
-            competing += f'<br><span class="pill flag-same-file" title="{t_same_file_title}">{t_same_file}</span>'
+            flags.append(f'<span class="pill flag-same-file" title="{t_same_file_title}">{t_same_file}</span>')
+        competing = "<br>".join(flags)
         tenant = escape(claim.tenant.name) if claim.tenant_id else "—"
         local = dateformat.format(timezone.localtime(claim.due_at), date_format) if claim.due_at else ""
         due = f'<time class="sub" datetime="{claim.due_at.isoformat()}">{escape(local)}</time>' if local else ""
@@ -69,7 +71,8 @@ def queue_rows_html(rows, *, user, now) -> SafeString:
             f'<tr data-href="{url}" aria-selected="false">'
             f'<td class="col-select"><input type="checkbox" name="claim" value="{pk}:{claim.version}" '
             f'id="sel-{pk}" aria-labelledby="ref-{pk}"></td>'
-            f'<td class="nowrap"><a class="row-link" id="ref-{pk}" href="{url}">{claim.reference}</a>{competing}</td>'
+            f'<td class="nowrap"><a class="row-link" id="ref-{pk}" href="{url}">{claim.reference}</a>'
+            f'<span class="sub claim-name">{escape(claim.name)}</span>{competing}</td>'
             f'<td>{escape(claim.partner.name)}<span class="sub">{t_mpn} {escape(claim.mpn.number)}</span></td>'
             f'<td>{tenant}<span class="sub">{escape(claim.customer_domain)}</span></td>'
             f"<td>{escape(claim.product_names or '—')}"

@@ -22,6 +22,7 @@ ROW_FIELDS = (
     "id",
     "version",
     "status",
+    "name",
     "activity",
     "solution_area",
     "customer_domain",

@@ -6,7 +6,6 @@ partial (``page.html#name``), any other request the whole page, and every form a
 without JavaScript (a redirect after a successful POST).
 """
 
-import csv
 import hashlib
 import json
 import re
@@ -25,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -36,9 +35,11 @@ from claims.cache import CLAIMS_GENERATION
 from claims.errors import ClaimChanged, ClaimError
 from claims.jobs.recheck import CLAIMABLE_NOW, ENDED, SKIPPED, recheck_claim
 from claims.models import Claim, PoeFile
+from claims.references import one_line
 from claims.states import OPEN_STATUSES, allowed
 from claims.transitions import permitted
 from lib.cache import cache_generations, cache_get_current, cache_get_many, cache_set_current, cache_set_many
+from lib.csv_export import csv_lines
 from lib.ratelimit import rate_limited
 from partners.models import PARTNERS_GENERATION
 from review import selectors
@@ -77,7 +78,6 @@ QUEUE_KEYS = (
 DEFAULT_PARAMS = {("order", ASC), ("per", str(DEFAULT_PAGE_SIZE))}
 MAX_BULK = 100
 SELECTION_RE = re.compile(r"^([0-9]{1,18}):([0-9]{1,9})$")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _clean_params(params) -> list[tuple[str, str]]:
@@ -340,20 +340,9 @@ def bulk(request):
 # --- CSV export ---------------------------------------------------------------------------
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a
-    leading apostrophe, so it is shown as text instead of being evaluated."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 EXPORT_HEADER = (
     "reference",
+    "name",
     "status",
     "partner",
     "mpn",
@@ -370,30 +359,30 @@ EXPORT_HEADER = (
 
 
 def _export_lines(rows):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_HEADER)
-    for claim in rows:
-        # Claim columns only: comments and internal notes are never part of an export.
-        yield writer.writerow(
-            [
-                csv_safe(value)
-                for value in (
-                    claim.reference,
-                    claim.status,
-                    claim.partner.name,
-                    claim.mpn.number,
-                    claim.tenant.name if claim.tenant else "",
-                    claim.tenant.tenant_id if claim.tenant else claim.customer_tenant_id,
-                    claim.customer_domain,
-                    claim.solution_area,
-                    claim.activity,
-                    claim.product_names or "",
-                    timezone.localtime(claim.due_at).isoformat(timespec="minutes") if claim.due_at else "",
-                    claim.assignee.username if claim.assignee else "",
-                    "yes" if claim.is_competing else "no",
-                )
-            ]
-        )
+    # Claim columns only: comments and internal notes are never part of an export. Every cell
+    # goes through lib.csv_export.csv_safe (formulas are shown as text).
+    return csv_lines(
+        EXPORT_HEADER,
+        (
+            (
+                claim.reference,
+                one_line(claim.name),
+                claim.status,
+                claim.partner.name,
+                claim.mpn.number,
+                claim.tenant.name if claim.tenant else "",
+                claim.tenant.tenant_id if claim.tenant else claim.customer_tenant_id,
+                claim.customer_domain,
+                claim.solution_area,
+                claim.activity,
+                claim.product_names or "",
+                timezone.localtime(claim.due_at).isoformat(timespec="minutes") if claim.due_at else "",
+                claim.assignee.username if claim.assignee else "",
+                "yes" if claim.is_competing else "no",
+            )
+            for claim in rows
+        ),
+    )
 
 
 @login_required
@@ -539,17 +528,25 @@ def claim_assign(request, pk):
     return _run_action(request, pk, "assign", perform, success=_("Assignment saved."))
 
 
+# What the reviewer is told after an action, with the service time of the clock it started.
+REVIEW_STARTED = ngettext_lazy(
+    "Review started. The decision is due in %(days)d business day.",
+    "Review started. The decision is due in %(days)d business days.",
+    "days",
+)
+INFO_REQUESTED = ngettext_lazy(
+    "Information requested. The partner has %(days)d business day.",
+    "Information requested. The partner has %(days)d business days.",
+    "days",
+)
+
+
 @_post_view
 def claim_start(request, pk):
     def perform(claim, data):
         services.claim_start_review(claim=claim, user=request.user, expected_version=data["version"])
 
-    days = settings.SERVICE_DAYS_DECISION
-    success = ngettext(
-        "Review started. The decision is due in %(days)d business day.",
-        "Review started. The decision is due in %(days)d business days.",
-        days,
-    ) % {"days": days}
+    success = REVIEW_STARTED % {"days": settings.SERVICE_DAYS_DECISION}
     return _run_action(request, pk, "start", perform, success=success)
 
 
@@ -564,12 +561,7 @@ def claim_request_info(request, pk):
             expected_version=data["version"],
         )
 
-    days = settings.SERVICE_DAYS_PARTNER_ANSWER
-    success = ngettext(
-        "Information requested. The partner has %(days)d business day.",
-        "Information requested. The partner has %(days)d business days.",
-        days,
-    ) % {"days": days}
+    success = INFO_REQUESTED % {"days": settings.SERVICE_DAYS_PARTNER_ANSWER}
     return _run_action(request, pk, "request_info", perform, success=success)
 
 

@@ -31,6 +31,7 @@ def claim_form_data(subscription, mpn, product, **extra) -> dict:
     """A complete, valid POST of the claim form (Business Applications presales on
     ``subscription``), submitting unless ``action`` says otherwise; ``extra`` overrides fields."""
     return {
+        "name": "Customer Dynamics 365 Sales pilot",
         "mpn": mpn.pk,
         "customer_tenant_id": str(subscription.tenant.tenant_id),
         "customer_domain": subscription.tenant.domains.first().domain,

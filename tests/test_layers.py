@@ -52,6 +52,7 @@ LAYERS = [
             "claims.cache",
             "claims.references",
             "review.params",
+            "consent.errors",
         ],
     ),
     (
@@ -71,6 +72,9 @@ LAYERS = [
             "claims.guidance",
             "claims.keys",
             "claims.poe_template_pdf",
+            "consent.tokens",
+            "consent.sending",
+            "consent.requests",
         ],
     ),
     (
@@ -88,7 +92,18 @@ LAYERS = [
             "review.dashboard",
         ],
     ),
-    ("use cases", ["claims.services", "claims.pending", "arbitration.services", "claims.jobs", "claims.jobs.*"]),
+    (
+        "use cases",
+        [
+            "claims.services",
+            "claims.pending",
+            "arbitration.services",
+            "claims.jobs",
+            "claims.jobs.*",
+            "consent.services",
+            "consent.jobs",
+        ],
+    ),
     (
         "interface",
         [
@@ -121,6 +136,7 @@ LAYERS = [
             "audit",
             "notifications",
             "review",
+            "consent",
         ],
     ),
 ]

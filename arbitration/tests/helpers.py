@@ -17,9 +17,13 @@ def draft_with_poe(mpn, user, sub, product, *, content=b"%PDF-1.4 race"):
     return claim
 
 
-def file_claim(mpn, user, *, sub, products, name="poe.pdf", content=PDF, **fields):
+def file_claim(mpn, user, *, sub, products, poe_name="poe.pdf", content=PDF, **fields):
+    """A claim filed and submitted with one PoE file (``poe_name``); ``fields`` go to the claim
+    (its ``name`` too)."""
     claim = ClaimFactory(mpn=mpn, created_by=user, sub=sub, products=products, **fields)
-    services.poe_attach(claim=claim, user=user, name=name, file=ContentFile(content), content_type="application/pdf")
+    services.poe_attach(
+        claim=claim, user=user, name=poe_name, file=ContentFile(content), content_type="application/pdf"
+    )
     return services.claim_submit(claim=claim, user=user)[0]
 
 

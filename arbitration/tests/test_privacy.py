@@ -31,7 +31,9 @@ def side(name, marker, mpn_number):
     return {
         "strings": [name.lower(), marker.lower(), mpn_number],
         "fields": {
-            "name": f"{name.lower()}-{marker}-first.pdf",
+            "poe_name": f"{name.lower()}-{marker}-first.pdf",
+            # The claim's own name: its partner sees it, a competitor never does.
+            "name": f"{marker}-claim-name {name} Dynamics 365 Sales rollout",
             "content": f"%PDF-1.4 {marker} original".encode(),
             "description": f"{marker}-description of {name}'s workshop",
             "partner_contact_name": f"{marker}-contact",
@@ -190,6 +192,7 @@ def test_own_pages_say_competing_claims_exist_and_show_own_outcome(client, story
     html = client.get(reverse("claims:detail", args=[own.pk])).content.decode()
     assert "competing claims" in html.lower()
     assert f"{who}-mark".lower() in html.lower()  # its own PoE names are there
+    assert own.name in html and "-claim-name" in own.name  # its own claim's name (the other's: never)
     if who == "contoso":
         assert "Association ended" in html and "Awarded to a competing claim" in html
         assert "MARKC-request only" in html and "MARKF-request only" not in html
@@ -253,6 +256,7 @@ def test_emails_name_only_the_recipients_own_claim(story, who, other):
         assert not leaks(text, words), (message.subject, leaks(text, words))
     subjects = " ".join(m.subject for m in received)
     assert story[who]["claim"].reference in subjects
+    assert story[who]["claim"].name in subjects  # its own claim, by name
 
 
 def test_only_the_asked_partner_was_notified_of_each_request(story):
@@ -271,3 +275,5 @@ def test_the_markers_are_real(client, story, reviewer1):
     for who in ("contoso", "fabrikam"):
         assert not [w for w in forbidden(story, who) if w not in html and w != "markr"], who
     assert "markr" in html  # the award reason, in the case head
+    for who in ("contoso", "fabrikam"):  # each claim's name, in its own column
+        assert f'<p class="col-claim-name">{story[who]["claim"].name.lower()}</p>' in html

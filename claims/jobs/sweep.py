@@ -1,6 +1,6 @@
 """The SLA sweep (beat, every two minutes; ``manage.py sla_sweep`` runs the same code once).
 
-Five rules, each a range query on an indexed deadline column:
+Six rules, each a range query on an indexed deadline column:
 
 1. reviewer reminder: a claim awaiting Microsoft (submitted, under review, disputed) whose
    review deadline falls within the next business day → its assignee, or the review leads
@@ -15,7 +15,9 @@ Five rules, each a range query on an indexed deadline column:
    through ``claims.jobs.unanswered.claims_reject_unanswered`` (set-based, one transaction per
    chunk; a claim that changed meanwhile is skipped);
 5. dispute window closed: a rejected claim whose 30 days have passed gets the system comment
-   ``dispute_window_closed`` and its partner is told, once.
+   ``dispute_window_closed`` and its partner is told, once;
+6. consent window closed: an approval whose customer may no longer decline it
+   (``CONSENT_WINDOW``) becomes final, set-based (``consent.jobs.consent_windows_close``).
 
 Exactly once, however it runs: each reminder row has a ``dedupe_key`` (claim, deadline,
 recipient) and is inserted with ON CONFLICT DO NOTHING, chunk by chunk, each chunk in its own
@@ -74,6 +76,7 @@ from claims.jobs.rows import (
 from claims.jobs.unanswered import claims_reject_unanswered
 from claims.models import Claim, DueKind
 from claims.states import AWAITING_REVIEWER, Status, sources
+from consent.jobs import consent_windows_close
 from lib import clock
 from lib.business_days import business_days_after
 from lib.db import pg_execute
@@ -411,6 +414,7 @@ def run_sla_sweep(*, now=None, chunk_size: int | None = None, full: bool = False
         rejections, rejection_notes = _auto_reject(
             now=now, chunk=chunk, budget=REJECT_BUDGET_SECONDS if reject_budget is None else reject_budget
         )
+        consent_final = consent_windows_close(now=now, chunk=chunk)
     # Per rule the claims this run handled (what the command prints, the task returns and
     # JobRun keeps); the log line adds the notifications each rule inserted.
     result = {
@@ -419,6 +423,7 @@ def run_sla_sweep(*, now=None, chunk_size: int | None = None, full: bool = False
         "partner_reminders": partner.claims,
         "dispute_windows_closed": closed,
         "auto_rejections": rejections,
+        "consent_windows_closed": consent_final,
     }
     cursors = {"reviewer_until": reviewer_until, "partner_until": partner_until, "checked_until": now}
     record_job_run(JOB_NAME, started=started, result=result, cursors=cursors)
@@ -436,6 +441,7 @@ def run_sla_sweep(*, now=None, chunk_size: int | None = None, full: bool = False
         "auto_rejections_skipped": rejections["skipped"],
         "auto_rejections_errors": rejections["errors"],
         "auto_rejections_left": rejections["left"],
+        "consent_windows_closed": consent_final,
     }
     log_job_run(JOB_NAME, figures, started=started, logger=log)
     return result

@@ -131,6 +131,12 @@ class ClaimFactory(factory.django.DjangoModelFactory):
         lambda c: c.sub.tenant.domains.values_list("domain", flat=True).first() if c.sub else ""
     )
     subscription_ref = factory.LazyAttribute(lambda c: str(c.sub.subscription_id) if c.sub else "")
+    # What a partner would call it: the customer and the project ("Customer7 Sales pilot 12").
+    name = factory.LazyAttributeSequence(
+        lambda c, n: (
+            f"{c.customer_domain.split('.')[0].title() if c.customer_domain else 'New customer'} Sales pilot {n}"
+        )
+    )
 
     @factory.post_generation
     def products(self, create, extracted, **kwargs):

@@ -170,9 +170,11 @@ def test_claim_changelist_queries_do_not_grow_with_rows(staff, subscription, dyn
 def test_claim_changelist_shows_the_cheap_columns(staff, submitted):
     response = staff.get(reverse("admin:claims_claim_changelist"))
     cl = response.context["cl"]
-    # Six columns that fit 1366 px on one line each; assignee, dates, IDs are on the claim's page.
+    # Seven columns that fit 1366 px (the claim's name wraps in its own); assignee, dates, IDs
+    # are on the claim's page.
     assert [name for name in cl.list_display if name != "action_checkbox"] == [
         "reference",
+        "name",
         "status",
         "partner",
         "customer",
@@ -182,6 +184,7 @@ def test_claim_changelist_shows_the_cheap_columns(staff, submitted):
     assert cl.model_admin.show_full_result_count is False
     body = response.content.decode()
     assert submitted.reference in body
+    assert f'<td class="field-name">{submitted.name}</td>' in body
     assert "Contoso" in body
     assert f'<td class="field-customer">{submitted.tenant.name}</td>' in body  # the name, not its GUID
     assert str(submitted.tenant.tenant_id) not in body
@@ -272,6 +275,8 @@ def test_claim_search_uses_identifiers(staff, submitted, contoso_mpn, fabrikam_m
         domain,
         domain.split(".")[0].upper(),
         submitted.association_key,
+        submitted.name,  # the claim's name, or its start in any case
+        submitted.name[:8].upper(),
     ]
     for term in terms:
         assert results(staff.get(url, {"q": term})) == [submitted], term

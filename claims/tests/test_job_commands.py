@@ -21,6 +21,7 @@ def test_sla_sweep_command(lead):
         "partner_reminders": 0,
         "dispute_windows_closed": 0,
         "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+        "consent_windows_closed": 0,
     }
     assert JobRun.objects.get(name="sla_sweep").last_success_at
 

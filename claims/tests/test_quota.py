@@ -58,9 +58,9 @@ class TestDraftCap:
     def test_the_cap_refuses_one_more_draft_with_a_clear_message(self, settings, contoso_admin, contoso_mpn):
         settings.MAX_OPEN_DRAFTS_PER_PARTNER = 2
         for _i in range(2):
-            claim_create(user=contoso_admin, data={"mpn": contoso_mpn})
+            claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"})
         with pytest.raises(ClaimError) as refused:
-            claim_create(user=contoso_admin, data={"mpn": contoso_mpn})
+            claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"})
         assert refused.value.code == "too_many_drafts"
         assert str(refused.value.message) == (
             "Your company has 2 open drafts, the most allowed. Submit or discard a draft first."
@@ -71,22 +71,23 @@ class TestDraftCap:
         self, settings, contoso_admin, contoso_mpn, draft, subscription, dynamics_sales
     ):
         settings.MAX_OPEN_DRAFTS_PER_PARTNER = 2
-        other = claim_create(user=contoso_admin, data={"mpn": contoso_mpn})  # the draft fixture is the first
+        # the draft fixture is the first
+        other = claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"})
         with pytest.raises(ClaimError):
-            claim_create(user=contoso_admin, data={"mpn": contoso_mpn})
+            claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"})
         claim_withdraw(claim=other, user=contoso_admin)  # "Discard draft"
-        third = claim_create(user=contoso_admin, data={"mpn": contoso_mpn})
+        third = claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"})
         with pytest.raises(ClaimError):
-            claim_create(user=contoso_admin, data={"mpn": contoso_mpn})
+            claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"})
         claim_submit(claim=draft, user=contoso_admin)
-        assert claim_create(user=contoso_admin, data={"mpn": contoso_mpn}).pk > third.pk
+        assert claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"}).pk > third.pk
 
     def test_another_company_has_its_own_count(
         self, settings, contoso_admin, contoso_mpn, fabrikam_admin, fabrikam_mpn
     ):
         settings.MAX_OPEN_DRAFTS_PER_PARTNER = 1
-        claim_create(user=contoso_admin, data={"mpn": contoso_mpn})
-        assert claim_create(user=fabrikam_admin, data={"mpn": fabrikam_mpn}).status == Status.EDITING
+        claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"})
+        assert claim_create(user=fabrikam_admin, data={"mpn": fabrikam_mpn, "name": "Draft"}).status == Status.EDITING
 
     def test_the_claim_form_shows_it_and_stores_no_file(
         self, settings, client, poe_location, contoso_admin, contoso_mpn, subscription, dynamics_sales

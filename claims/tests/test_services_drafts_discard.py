@@ -113,7 +113,7 @@ def test_discarding_frees_the_open_draft_places(settings, contoso_mpn, contoso_a
     settings.MAX_OPEN_DRAFTS_PER_PARTNER = 2
     mine = drafts(2, contoso_mpn, contoso_admin)
     services.drafts_discard(user=contoso_admin, claim_ids=[c.pk for c in mine])
-    services.claim_create(user=contoso_admin, data={"mpn": contoso_mpn})
+    services.claim_create(user=contoso_admin, data={"mpn": contoso_mpn, "name": "Draft"})
     assert Claim.objects.filter(partner=contoso_mpn.partner, status=Status.EDITING).count() == 1
     assert Claim.objects.filter(pk__in=[c.pk for c in mine]).count() == 2  # kept, as withdrawn claims
 

@@ -29,7 +29,8 @@ def force_status(claim, status, **extra):
 
 
 def last_event(claim):
-    return AuditEvent.objects.filter(claim=claim).order_by("-id").first()
+    # (a submission also opens the customer's consent link: consent.request.opened, after it)
+    return AuditEvent.objects.filter(claim=claim).exclude(action__startswith="consent.").order_by("-id").first()
 
 
 # Each transition: (callable(claim, actors) -> result, statuses it is allowed from, target status, action)

@@ -28,6 +28,7 @@ def test_window_closes_once(draft, contoso_admin, contoso_viewer, fabrikam_admin
         "partner_reminders": 0,
         "dispute_windows_closed": 1,
         "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+        "consent_windows_closed": 0,
     }
     comment = Comment.objects.get(claim=claim, code="dispute_window_closed")
     assert comment.kind == "system" and not comment.internal
@@ -60,5 +61,6 @@ def test_first_run_does_not_announce_windows_closed_long_ago(draft, contoso_admi
         "partner_reminders": 0,
         "dispute_windows_closed": 0,
         "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+        "consent_windows_closed": 0,
     }
     assert not Comment.objects.filter(code="dispute_window_closed").exists()

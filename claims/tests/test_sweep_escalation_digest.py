@@ -66,6 +66,7 @@ def test_one_digest_per_lead_and_a_mark_per_claim(overdue, lead):
         "partner_reminders": 0,
         "dispute_windows_closed": 0,
         "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+        "consent_windows_closed": 0,
     }
     assert sorted(escalations().values_list("recipient_id", flat=True)) == sorted([lead.pk, second.pk])
     for note in escalations():
@@ -98,7 +99,9 @@ def test_a_claim_escalated_alone_keeps_its_own_notification(overdue, lead):
     note = escalations().get()
     assert note.claim_id == overdue[0].pk
     assert note.data == {"due_at": overdue[0].due_at.astimezone(dt.UTC).isoformat(), "due_kind": "decision"}
-    assert notification_sentence(note).startswith(f"Claim {overdue[0].reference} missed its decision deadline")
+    assert notification_sentence(note).startswith(
+        f"Claim “{overdue[0].name}” ({overdue[0].reference}) missed its decision deadline"
+    )
 
     run_sla_sweep(now=AFTER)  # the other two: one digest of two
     assert escalations().count() == 2

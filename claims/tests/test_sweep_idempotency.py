@@ -83,6 +83,7 @@ def test_job_run_recorded_with_cursors(due_claims):
         "partner_reminders": 0,
         "dispute_windows_closed": 0,
         "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+        "consent_windows_closed": 0,
     }
     assert set(run.last_result["cursors"]) == {"reviewer_until", "partner_until", "checked_until"}
     # Cursors only move forward, even when an older run finishes last.
@@ -100,6 +101,7 @@ def test_cursor_keeps_steady_state_small(due_claims, lead):
         "partner_reminders": 0,
         "dispute_windows_closed": 0,
         "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+        "consent_windows_closed": 0,
     }
     # The next run looks only at deadlines that passed since (minus the margin), not the backlog.
     assert run_sla_sweep(now=NOW + dt.timedelta(minutes=2))["escalations"] == 0

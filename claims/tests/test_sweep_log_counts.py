@@ -13,8 +13,10 @@ from django.core.files.base import ContentFile
 from claims.jobs.rows import iso
 from claims.jobs.sweep import run_sla_sweep
 from claims.models import Claim, Comment
+from claims.services import claim_approve
 from claims.states import Status
 from claims.tests.factories import ClaimFactory, SubscriptionFactory
+from consent.models import ConsentRequest
 from lib import clock
 from lib.business_days import business_days_after
 from notifications.models import Notification, SweepMark
@@ -39,6 +41,7 @@ SWEEP_FIGURES = {
     "auto_rejections_skipped",
     "auto_rejections_errors",
     "auto_rejections_left",
+    "consent_windows_closed",
 }
 ZEROS = dict.fromkeys(SWEEP_FIGURES, 0)
 
@@ -79,6 +82,9 @@ def new_rows(since: dict) -> dict[str, int]:
         "auto_rejections_skipped": 0,
         "auto_rejections_errors": 0,
         "auto_rejections_left": 0,
+        "consent_windows_closed": ConsentRequest.objects.filter(final_at__isnull=False)
+        .exclude(pk__in=since["final_consent"])
+        .count(),
     }
 
 
@@ -94,6 +100,7 @@ def snapshot() -> dict:
         "due_for_rejection": list(
             Claim.objects.filter(status=Status.ACTION_REQUIRED, due_at__lte=NOW).values_list("id", flat=True)
         ),
+        "final_consent": list(ConsentRequest.objects.filter(final_at__isnull=False).values_list("id", flat=True)),
     }
 
 
@@ -146,6 +153,9 @@ def due(contoso_mpn, contoso_admin, contoso_viewer, dynamics_sales, reviewer1, l
     # Dispute window closed: one claim, two partner users told.
     closed = rejected(draft(), contoso_admin, reviewer1)
     Claim.objects.filter(pk=closed.pk).update(dispute_until=NOW - hour)
+    # Consent window closed: one approval becomes final.
+    approved = claim_approve(claim=under_review(draft(), contoso_admin, reviewer1), user=reviewer1)
+    ConsentRequest.objects.filter(claim=approved).update(window_ends_at=NOW - hour)
     return {
         "assigned": assigned,
         "unassigned": unassigned,
@@ -176,6 +186,7 @@ def test_sweep_logs_what_it_wrote_and_zeros_when_run_again(due, caplog):
         "dispute_window_notifications": 2,
         "auto_rejections": 1,
         "auto_rejection_notifications": 2,
+        "consent_windows_closed": 1,
     }
     # The command prints, the task returns and JobRun keeps the same per-rule claim figures.
     assert result == {
@@ -184,6 +195,7 @@ def test_sweep_logs_what_it_wrote_and_zeros_when_run_again(due, caplog):
         "partner_reminders": 1,
         "dispute_windows_closed": 1,
         "auto_rejections": {"rejected": 1, "skipped": 0, "errors": 0, "left": 0},
+        "consent_windows_closed": 1,
     }
 
     # Right after (the claim due within the cursor margin is looked at again), and ignoring
@@ -199,6 +211,7 @@ def test_sweep_logs_what_it_wrote_and_zeros_when_run_again(due, caplog):
             "partner_reminders": 0,
             "dispute_windows_closed": 0,
             "auto_rejections": {"rejected": 0, "skipped": 0, "errors": 0, "left": 0},
+            "consent_windows_closed": 0,
         }
 
 
@@ -227,6 +240,7 @@ def test_the_command_and_the_task_log_the_same_line(due, caplog):
             "errors": figures["auto_rejections_errors"],
             "left": figures["auto_rejections_left"],
         },
+        "consent_windows_closed": figures["consent_windows_closed"],
     }
     assert (printed["reviewer_reminders"], printed["auto_rejections"]["rejected"]) == (3, 1)
     # The task right after (the same moment, so even created_at is the same): nothing to do.

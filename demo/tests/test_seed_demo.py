@@ -103,6 +103,7 @@ def test_cases_give_their_documented_outcome(seeded):
             user=user,
             data={
                 "mpn": mpn,
+                "name": f"Validation case: {case.case}",
                 "customer_tenant_id": case.tenant_id,
                 "customer_domain": case.domain,
                 "solution_area": case.solution_area,

@@ -57,8 +57,9 @@ def test_decision_mail_in_each_recipients_language(draft, contoso_admin, contoso
     assert by_to["contoso.viewer@example.com"].extra_headers["Content-Language"] == "sv"
     english = by_to["contoso.admin@example.com"]
     assert english.extra_headers["Content-Language"] == "en"
-    assert english.subject == f"CPOR Portal: Decision on {claim.reference}"
-    assert f"Claim {claim.reference} was approved." in english.body
+    # The claim by its name and reference (notifications.texts, claims.references.claim_label).
+    assert english.subject == f"CPOR Portal: Decision on “{claim.name}” ({claim.reference})"
+    assert f"Claim “{claim.name}” ({claim.reference}) was approved." in english.body
     # The notification's own link: it marks the notification read and opens the claim page.
     mine = Notification.objects.get(recipient__username="contoso.admin")
     assert f"http://127.0.0.1:8000/notifications/{mine.pk}/open/" in english.body
@@ -94,8 +95,8 @@ def test_partner_mail_never_names_another_partner_or_an_mpn(
     send_pending()
     partner_mail = [m for m in mail.outbox if m.to == [contoso_admin.email]]
     assert sorted(m.subject for m in partner_mail) == [
-        f"CPOR Portal: Decision on {claim.reference}",
-        f"CPOR Portal: New comment on {claim.reference}",
+        f"CPOR Portal: Decision on “{claim.name}” ({claim.reference})",
+        f"CPOR Portal: New comment on “{claim.name}” ({claim.reference})",
     ]
     for message in partner_mail:
         text = message.subject + message.body + message.alternatives[0][0]

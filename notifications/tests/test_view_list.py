@@ -26,7 +26,7 @@ def test_partner_sees_sentences_and_claim_links(client, draft, contoso_admin, fa
     response = login(client, contoso_admin).get(URL)
     assert response.status_code == 200
     body = response.content.decode()
-    assert f"Claim {draft.reference} was approved." in body
+    assert f"Claim “{draft.name}” ({draft.reference}) was approved." in body  # by name and reference
     mine = Notification.objects.get(recipient=contoso_admin)
     assert f'href="/notifications/{mine.pk}/open/"' in body
     assert "There is a new comment" not in body
@@ -39,7 +39,7 @@ def test_partner_sees_sentences_and_claim_links(client, draft, contoso_admin, fa
 def test_reviewer_links_go_to_the_review_screen(client, draft, reviewer1):
     notify_users(user_ids=[reviewer1.pk], kind="assigned", claim=draft)
     body = login(client, reviewer1).get(URL).content.decode()
-    assert f"Claim {draft.reference} was assigned to you." in body
+    assert f"Claim “{draft.name}” ({draft.reference}) was assigned to you." in body
     n = Notification.objects.get()
     assert f'href="/notifications/{n.pk}/open/"' in body
     assert client.get(f"/notifications/{n.pk}/open/")["Location"] == f"/review/claims/{draft.pk}/"
@@ -81,7 +81,7 @@ def test_every_kind_reads_as_a_sentence(client, draft, contoso_admin, kind, data
     notify_users(user_ids=[contoso_admin.pk], kind=kind, claim=draft, data=data)
     sentence = notification_sentence(Notification.objects.get())
     assert draft.reference in sentence and "%(" not in sentence
-    assert (sentence == f"There is news on claim {draft.reference}.") == (kind == "something_new")
+    assert (sentence == f"There is news on claim “{draft.name}” ({draft.reference}).") == (kind == "something_new")
     body = login(client, contoso_admin).get(URL).content.decode()
     assert escape(sentence) in body
 

@@ -14,6 +14,7 @@ from tests.helpers import login
 # (url name, method, object: None | "claim" | "poe" | "closed", kind: "read" | "write")
 ROUTES = [
     ("list", "get", None, "read"),
+    ("export", "get", None, "read"),
     ("new", "get", None, "write"),
     ("new", "post", None, "write"),
     ("form_fields", "get", None, "write"),

@@ -33,7 +33,7 @@ def announced(html: str) -> list[str]:
     ],
 )
 def test_claims_announcement(rows, page, has_next, english):
-    result = ClaimPage(rows=[object()] * rows, page=page, has_next=has_next, has_previous=page > 1, sort="-created")
+    result = ClaimPage(rows=[object()] * rows, page=page, has_next=has_next, has_previous=page > 1, sort="-updated")
     with translation.override("en"):
         assert claims_announcement(result) == english
 
@@ -49,7 +49,7 @@ def test_list_fragment_announces_the_count_and_is_no_live_region(client, contoso
     assert "aria-live" not in html
     assert re.search(r'<div class="table-wrap"[^>]*\bdata-focus\b', html)
     # A sort link keeps the focus across the swap: htmx finds its id again.
-    assert 'id="sort-reference"' in html and 'id="sort-due"' in html
+    assert 'id="sort-name"' in html and 'id="sort-updated"' in html
     page = client.get(LIST).content.decode()
     assert '<div id="claims-results">' in page and page.count('aria-live="polite"') == 1
     assert announced(page) == []  # a whole page announces nothing

@@ -17,6 +17,7 @@ def url(claim):
 
 def data_for(claim, **changes):
     data = {
+        "name": claim.name,
         "mpn": claim.mpn_id,
         "customer_tenant_id": claim.customer_tenant_id,
         "customer_domain": claim.customer_domain,
@@ -86,6 +87,7 @@ def test_after_submit_only_allowed_fields(client, contoso_admin, draft, contoso)
     response = client.get(url(draft))
     form = response.context["form"]
     assert set(form.fields) == {
+        "name",  # the partner's own label: renaming changes nothing the claim covers
         "mpn",
         "products",
         "customer_contact_name",

@@ -45,7 +45,8 @@ def test_mpn_options_show_enrolment_and_partner_type(client, contoso, contoso_ad
 def test_save_incomplete_draft(client, contoso_admin, contoso_mpn):
     login(client, contoso_admin)
     response = client.post(
-        reverse("claims:new"), {"mpn": contoso_mpn.pk, "customer_domain": "Half.Typed.Example", "action": "save"}
+        reverse("claims:new"),
+        {"name": "Half-typed", "mpn": contoso_mpn.pk, "customer_domain": "Half.Typed.Example", "action": "save"},
     )
     claim = Claim.objects.get()
     assert response.status_code == 302

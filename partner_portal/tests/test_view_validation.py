@@ -27,7 +27,7 @@ def base(contoso_mpn, subscription, dynamics_sales):
 
 
 def _post_data(base, **changes):
-    data = {k: v for k, v in base.items() if k != "poe_count"}
+    data = {"name": "Validation pilot", **{k: v for k, v in base.items() if k != "poe_count"}}
     data.update(changes)
     data["mpn"] = data["mpn"].pk
     data["products"] = [p.pk for p in data["products"]]

@@ -128,6 +128,7 @@ def test_history_lists_the_audit_events(client, reviewing, reviewer1):
     assert [event.action for event in response.context["history"]] == [
         "claims.poe.added",
         "claims.claim.submitted",
+        "consent.request.opened",  # the customer's consent link, e-mailed at submission
         "claims.claim.review_started",
     ]
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from claims import services
 from claims.models import Activity, Comment, CommentKind
 from claims.tests.factories import MpnFactory, ProductFactory, TenantFactory
+from lib.csv_export import csv_safe
 from review.tests.helpers import queue_claim
-from review.views import csv_safe
 from tests.helpers import login
 
 URL = reverse("review:export")
@@ -63,6 +63,7 @@ def test_columns_filename_and_filter(client, reviewer1):
     header, *body = rows(response)
     assert header == [
         "reference",
+        "name",
         "status",
         "partner",
         "mpn",
@@ -78,7 +79,7 @@ def test_columns_filename_and_filter(client, reviewer1):
     ]
     assert len(body) == 1
     line = dict(zip(header, body[0], strict=True))
-    assert line["reference"] == usage.reference
+    assert (line["reference"], line["name"]) == (usage.reference, usage.name)
     assert (line["partner"], line["mpn"], line["customer"]) == ("Northwind", "5550001", "Alpine Ski House")
     assert line["tenant_id"] == str(tenant.tenant_id)
     assert (line["domain"], line["activity"], line["products"]) == ("alpine.example", "usage", "Dynamics 365 Sales")

@@ -48,6 +48,7 @@ def entry(case: str, **overrides) -> Entry:
 def fill_claim_form(page, e: Entry) -> None:
     """Fill the new-claim (or draft) form from ``e``; HTMX updates are waited for."""
     mpn = Mpn.objects.get(number=e.mpn)
+    page.locator("#id_name").fill(f"Browser claim – {e.case.replace('_', ' ')}")
     page.locator("#id_mpn").select_option(str(mpn.pk))
     page.locator("#id_customer_tenant_id").fill(e.tenant_id)
     page.locator("#id_customer_domain").fill(e.domain)
@@ -94,6 +95,7 @@ def submit_claim(page) -> None:
 
 def expect_values_kept(page, e: Entry) -> None:
     """After a refused submission the form shows everything that was typed."""
+    expect(page.locator("#id_name")).to_have_value(f"Browser claim – {e.case.replace('_', ' ')}")
     expect(page.locator("#id_customer_tenant_id")).to_have_value(e.tenant_id)
     expect(page.locator("#id_customer_domain")).to_have_value(e.domain)
     expect(page.locator("#id_solution_area")).to_have_value(e.solution_area)

@@ -11,9 +11,13 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from arbitration.models import ArbitrationCase, CaseStatus
 from claims.models import Claim
 from claims.states import Status
+from consent.models import ConsentRequest
+from consent.services import consent_resend
+from consent.tokens import link_token
 from tests.e2e.claim_form import entry, fill_claim_form, submit_claim
 from tests.e2e.conftest import pdf_file, settle, sign_in
 
@@ -255,3 +259,37 @@ def wrong_password(page):
 
 def anonymous_states() -> dict[str, State]:
     return {"login": goto("/accounts/login/"), "login (wrong password)": wrong_password}
+
+
+def consent_link(language: str) -> str:
+    """A fresh consent link (in ``language``) to a Contoso claim awaiting its review, as its
+    e-mail carries it: a reviewer's resend, so the demo's older links do not matter."""
+    claim = Claim.objects.filter(partner__name="Contoso", status=Status.UNDER_REVIEW, is_competing=False).first()
+    row = consent_resend(claim=claim, user=User.objects.get(username="reviewer1"), expected_version=claim.version)
+    ConsentRequest.objects.filter(pk=row.pk).update(language=language)
+    return f"/consent/{link_token(row.token_salt)}/"
+
+
+def confirmed(url: str) -> State:
+    """The link after the customer confirmed: only the decline is left."""
+
+    def reach(page):
+        page.goto(url)
+        if page.locator("form.consent-confirm").count():
+            with page.expect_navigation():
+                page.locator("form.consent-confirm button[type=submit]").click()
+        page.goto(url)
+
+    return reach
+
+
+def consent_states(language: str) -> dict[str, State]:
+    """The customer's pages: the link, the link after a confirmation, the thank-you page, and
+    the refusal of a link that does not work (no login, no portal navigation)."""
+    url = consent_link(language)
+    return {
+        "consent page": goto(url),
+        "consent page (confirmed)": confirmed(url),
+        "consent done": goto("/consent/done/"),
+        "consent link not valid": expect_error_page("/consent/" + "A" * 43 + "/", 404),
+    }

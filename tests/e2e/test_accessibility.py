@@ -12,7 +12,7 @@ from claims.models import Claim
 from claims.states import Status
 from tests.e2e.axe import blocking, describe, run_axe
 from tests.e2e.conftest import sign_in
-from tests.e2e.pages import anonymous_states, goto, partner_states, reviewer_states
+from tests.e2e.pages import anonymous_states, consent_states, goto, partner_states, reviewer_states
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,15 @@ def test_login_page_is_accessible(actors, language):
     page.goto("/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", language)
     check_states(page, anonymous_states(), language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_consent_pages_are_accessible(actors, language):
+    """The customer's consent page (no login), in the e-mail's language."""
+    page = actors.new_page("customer", bypass_csp=True, locale="sv-SE" if language == "sv" else "en-US")
+    states = consent_states(language)
+    check_states(page, states, language)
+    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -84,7 +84,8 @@ def test_incumbent_answers_in_arbitration_and_wins(actors, tmp_path):
     contoso.goto("/notifications/")
     asked = contoso.locator(".notif-list li.notif").first  # newest first
     expect(asked).to_contain_text(
-        f"Microsoft needs more information on claim {incumbent.reference} to decide the competing claims"
+        f"Microsoft needs more information on claim “{incumbent.name}” ({incumbent.reference}) "
+        "to decide the competing claims"
     )
     expect(asked).to_contain_text("Answer by")
     expect(asked).not_to_contain_text("rejected automatically")
@@ -139,7 +140,7 @@ def test_incumbent_answers_in_arbitration_and_wins(actors, tmp_path):
     contoso.goto("/notifications/")
     expect(contoso.locator(".notif-list li.notif").first).to_contain_text(
         f"Microsoft decided the competing claims for this customer and product in favour of claim "
-        f"{incumbent.reference}: its association stays valid."
+        f"“{incumbent.name}” ({incumbent.reference}): its association stays valid."
     )
     assert_nothing_of(contoso, incumbent, fabrikam_secrets)
 
@@ -177,8 +178,8 @@ def test_the_newcomer_who_wins_is_told(actors):
     )
     fabrikam.goto("/notifications/")
     expect(fabrikam.locator(".notif-list li.notif").first).to_contain_text(
-        f"Claim {challenger.reference} was approved: Microsoft decided the competing claims for this customer and "
-        "product in its favour."
+        f"Claim “{challenger.name}” ({challenger.reference}) was approved: Microsoft decided the competing claims "
+        "for this customer and product in its favour."
     )
     assert_nothing_of(fabrikam, challenger, contoso_secrets)
 

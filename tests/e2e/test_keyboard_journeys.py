@@ -216,7 +216,7 @@ def test_partner_answers_an_information_request_with_a_file_by_keyboard(actors, 
     with page.expect_response(lambda r: "sort=" in r.url):
         page.keyboard.press("Enter")
     settle(page)
-    expect_focus(page, "#sort-reference", why="(the sort link, drawn again)")
+    expect_focus(page, "#sort-name", why="(the sort link, drawn again)")
     expect(live(page)).to_have_text(re.compile(r"^\d+ claims? (match(es)?|on page 1)$"))
 
     # "Needs your action" links the claim (Shift+Tab: the list is above the table).

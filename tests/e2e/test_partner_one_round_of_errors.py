@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 # Each mistake and where its error must show (the input the summary links to, the field box).
 EXPECTED_FIELDS = [
+    "name",
     "mpn",
     "customer_tenant_id",
     "customer_domain",
@@ -42,7 +43,7 @@ def test_every_mistake_in_one_round_and_the_good_pdf_survives(actors, tmp_path):
     product = Product.objects.get(code=right.product)
 
     page.goto("/claims/new/")
-    # No MPN chosen.
+    # No claim name, no MPN chosen.
     page.locator("#id_customer_tenant_id").fill(right.tenant_id[:-6])
     page.locator("#id_customer_domain").fill("northwind-traders.example")
     choose_area(page, right.solution_area)
@@ -92,6 +93,7 @@ def test_every_mistake_in_one_round_and_the_good_pdf_survives(actors, tmp_path):
 
     # The corrected second submit: no file chosen again.
     mpn = Mpn.objects.get(number=ENROLLED_CONTOSO_MPN)
+    page.locator("#id_name").fill("Northwind Traders – Dynamics 365 Sales proof of concept")
     page.locator("#id_mpn").select_option(str(mpn.pk))
     page.locator("#id_customer_tenant_id").fill(right.tenant_id)
     page.locator("#id_customer_domain").fill(right.domain)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.e2e.conftest import ARTIFACTS, sign_in
-from tests.e2e.pages import anonymous_states, assert_fits, partner_states, reviewer_states
+from tests.e2e.pages import anonymous_states, assert_fits, consent_states, partner_states, reviewer_states
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +63,13 @@ def test_login_reflows(actors, language):
     page.goto("/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", language)
     check_reflow(page, anonymous_states(), language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_consent_pages_reflow(actors, language):
+    page = actors.new_page(f"customer-{language}", locale="sv-SE" if language == "sv" else "en-US")
+    page.set_viewport_size(NARROW)
+    check_reflow(page, consent_states(language), language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

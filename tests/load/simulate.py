@@ -22,7 +22,8 @@ TIMEOUT = 60  # seconds for one request: a slower answer is an error
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DRAFT_ACTION_RE = re.compile(r'action="/claims/([0-9]+)/edit/"')
 DETAIL_RE = re.compile(r"^/claims/([0-9]+)/$")
-STATUS_RE = re.compile(r'<h1>[^<]*<span class="pill status-([a-z_]+)">')
+# The status pill of the page's heading (after the claim's name and reference).
+STATUS_RE = re.compile(r'<h1>(?:(?!</h1>).)*?<span class="pill status-([a-z_]+)">', re.S)
 SUBMIT_VERSION_RE = re.compile(r'action="/claims/[0-9]+/submit/">.*?name="version" value="([0-9]+)"', re.S)
 ID_RE = re.compile(r"/[0-9]+/")
 QUEUE_ROW_RE = re.compile(r'href="/review/claims/([0-9]+)/"')
@@ -229,6 +230,7 @@ class PartnerUser:
         return [
             ("action", action),
             ("version", ""),
+            ("name", f"Load claim {domain} {product_code}"),
             ("mpn", self.plan.mpn_pk),
             ("customer_tenant_id", tenant_id),
             ("customer_domain", domain),

@@ -337,6 +337,8 @@ def test_fifty_users_lose_nothing(load_server):
             # Each claim form's files are received for the form (claims.pending) in one event.
             "claims.upload.received": len(claims),
             "claims.claim.submitted": db_submitted,
+            # each submission asks the customer for consent (consent.requests)
+            "consent.request.opened": db_submitted,
             "claims.comment.added": sum(comments.values()) + sum(notes.values()),
         }
     ), db_events

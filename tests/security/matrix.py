@@ -10,7 +10,7 @@ test fails on it: a new route cannot slip in without someone deciding who may us
 Decisions written down here (the product's rules, see ``claims.access``):
 
 - anonymous → 302 to ``/accounts/login/?next=<path>`` (admin: ``/admin/login/?next=``);
-  ``/healthz``, the login page and the language switch are public;
+  ``/healthz``, the login page, the language switch and the customer's consent page are public;
 - a partner user on another company's object, or on an object that does not exist → 404
   (we never confirm that another company's claim exists);
 - a read-only member (Incentives user) on any write → 403;
@@ -32,6 +32,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from consent.requests import consent_current
+from consent.tokens import link_token
 from tests.security.conftest import ACTORS, OWNERS
 
 LOGIN = "login"  # 302 to the portal's login with ?next=
@@ -136,6 +138,16 @@ def recipient(ok=302):
     return expect
 
 
+def consent_link():
+    """The customer's consent page: no login, for anyone; a link that does not work (``missing``,
+    a made-up token) is the friendly refusal, a 404, whoever asks."""
+
+    def expect(actor, obj):
+        return 404 if obj == "missing" else 200
+
+    return expect
+
+
 def _poe_for_reviewers(obj):
     return 200 if obj in ("own", "competitor", "other_tenant") else 404
 
@@ -177,6 +189,8 @@ ROUTES = {
     "logout": Route("auth", "post", (), public(302), body={}),
     # claims: the partner side
     "claims:list": Route("page", "get", (), partner(write=False), htmx=True),
+    # My claims as CSV: reading, so a read-only member may; only the company's own claims.
+    "claims:export": Route("export", "get", (), partner(write=False)),
     "claims:new": Route(
         "page", "post", (), partner(write=True, ok=OK_POST), body={"action": "save"}, get=partner(write=True)
     ),
@@ -249,6 +263,13 @@ ROUTES = {
     "notifications:open": Route("page", "get", CLAIM_OBJECTS, recipient()),
     "notifications:read_all": Route("action", "post", (), signed_in(302), body={}),
     "notifications:recheck_claim": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=302), body={}),
+    # consent: the customer's page ("own": the current link of Contoso's claim; a post without a
+    # decision is the form again), where a decision leads, and a reviewer's resend (stale: nothing sent)
+    "consent:page": Route(
+        "page", "post", ("own", "missing"), consent_link(), body={"decision": ""}, get=consent_link()
+    ),
+    "consent:done": Route("page", "get", (), public()),
+    "consent:resend": Route("action", "post", CLAIM_OBJECTS, reviewer(ok=OK_STALE), body=STALE),
 }
 
 # The admin site's own routes (name or pattern → (kind, url builder, superuser's status, GET only)).
@@ -387,6 +408,11 @@ def _objects_urls(world) -> dict:
     def notification(obj):
         return [MISSING_PK if obj == "missing" else by_obj[obj].notification.pk]
 
+    def consent_token(obj):
+        if obj == "missing":
+            return ["A" * 43]
+        return [link_token(consent_current(by_obj[obj].claim.pk).token_salt)]
+
     return {
         "claims:reclaim": lambda obj: claim(obj, "closed"),
         "claims:poe_download": poe,
@@ -400,6 +426,7 @@ def _objects_urls(world) -> dict:
         "arbitration:reopen": case,
         "notifications:read": notification,
         "notifications:open": notification,
+        "consent:page": consent_token,
         "_default": claim,
     }
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from claims.models import Claim
 from claims.tests.factories import MpnFactory, PartnerFactory, ProductFactory, TenantFactory, UserFactory
+from lib.csv_export import FORMULA_PREFIXES, csv_safe
 from review.tests.helpers import queue_claim
-from review.views import FORMULA_PREFIXES, csv_safe
 from tests.helpers import login
 from tests.security.conftest import tally
 

@@ -116,7 +116,8 @@ def test_two_batches_that_fit_the_quota_only_alone(pg, settings, poe_dir, contos
 def test_drafts_created_side_by_side_stop_at_the_cap(pg, settings, contoso_admin, contoso_mpn):
     settings.MAX_OPEN_DRAFTS_PER_PARTNER = 3
     ClaimFactory(mpn=contoso_mpn, created_by=contoso_admin)  # one open already: room for two
-    results = run_together(*(lambda: claim_create(user=contoso_admin, data={"mpn": contoso_mpn}) for _ in range(5)))
+    data = {"mpn": contoso_mpn, "name": "Draft"}
+    results = run_together(*(lambda: claim_create(user=contoso_admin, data=data) for _ in range(5)))
     created = [r for r in results if isinstance(r, Claim)]
     refused = [r for r in results if isinstance(r, ClaimError)]
     assert len(created) == 2 and len(refused) == 3, results

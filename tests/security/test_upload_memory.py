@@ -265,7 +265,13 @@ def test_twenty_files_of_19_mib_keep_the_worker_under_200_mib(server):
     before = _peak_mib(server["worker"])
 
     boundary = f"----cpor-memory-{uuid.uuid4().hex}"
-    fields = [("csrfmiddlewaretoken", token), ("action", "save"), ("mpn", server["mpn"]), ("description", "memory")]
+    fields = [
+        ("csrfmiddlewaretoken", token),
+        ("action", "save"),
+        ("name", "Memory test"),
+        ("mpn", server["mpn"]),
+        ("description", "memory"),
+    ]
     files = [("poe", f"proof-{i:02d}.pdf", FILE_BYTES, lambda i=i: _pdf_parts(i, FILE_BYTES)) for i in range(FILES)]
     length, body = _multipart(fields, files, boundary)
     assert length > FILES * FILE_BYTES
