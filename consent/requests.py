@@ -23,12 +23,11 @@ from consent.sending import send_consent_emails, window_days
 from consent.tokens import link_token, new_salt, token_hash
 from cpor_portal.celery import app
 from lib import clock
-from lib.breaker import Breaker
+from lib.broker import queue_task_quickly
 from lib.business_days import business_days_after
 
 log = logging.getLogger(__name__)
 SEND_TASK = "consent.tasks.send_consent_email"
-_broker = Breaker("broker", lambda: settings.BROKER_BREAKER_SECONDS)
 
 
 def window_end(approved_at: dt.datetime) -> dt.datetime | None:
@@ -151,19 +150,4 @@ def send_consent_email_now(pk: int) -> bool:
         except Exception:  # as an eager task's failure: logged, the row stays pending
             log.warning("sending consent e-mail %s failed; it stays pending", pk, exc_info=True)
         return True
-    if not _broker.available():
-        return False
-    try:
-        timeout = settings.BROKER_PUBLISH_TIMEOUT
-        options = {
-            **(app.conf.broker_transport_options or {}),
-            "max_retries": 0,
-            "socket_timeout": timeout,
-            "socket_connect_timeout": timeout,
-        }
-        with app.connection_for_write(transport_options=options) as connection:
-            app.send_task(SEND_TASK, args=[pk], retry=False, connection=connection)
-    except Exception as exc:  # broker unreachable
-        _broker.failed("queue a consent e-mail (it stays pending for the periodic send)", exc)
-        return False
-    return True
+    return queue_task_quickly(SEND_TASK, args=[pk], what="a consent e-mail (it stays pending for the periodic send)")

@@ -10,7 +10,6 @@ import logging
 import threading
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -18,7 +17,7 @@ from accounts.models import User
 from accounts.roles import REVIEW_LEADS_GROUP
 from cpor_portal.celery import app
 from lib import clock
-from lib.breaker import Breaker
+from lib.broker import queue_task_quickly
 from notifications.models import Notification
 from notifications.sending import send_pending
 from partners.selectors import partner_member_ids
@@ -28,7 +27,6 @@ _state = threading.local()
 # The task that sends the outbox (notifications.tasks), queued by its registered name: this
 # module is a leaf that every writer calls, so it never imports a task module.
 SEND_TASK = "notifications.tasks.send_pending_notifications"
-_broker = Breaker("broker", lambda: settings.BROKER_BREAKER_SECONDS)
 
 
 def request_outbox_flush() -> bool:
@@ -41,25 +39,7 @@ def request_outbox_flush() -> bool:
         except Exception:  # as an eager task's failure: logged, the rows stay pending
             log.warning("sending the outbox failed; the rows stay pending", exc_info=True)
         return True
-    if not _broker.available():  # failed moments ago: do not wait on it again
-        return False
-    try:
-        # One connection attempt, no retries (kombu would otherwise keep trying for seconds),
-        # with short timeouts (a frozen Redis accepts the connection and never answers): a
-        # request must not wait on the broker; the periodic send covers for it.
-        timeout = settings.BROKER_PUBLISH_TIMEOUT
-        options = {
-            **(app.conf.broker_transport_options or {}),
-            "max_retries": 0,
-            "socket_timeout": timeout,
-            "socket_connect_timeout": timeout,
-        }
-        with app.connection_for_write(transport_options=options) as connection:
-            app.send_task(SEND_TASK, retry=False, connection=connection)
-    except Exception as exc:  # broker unreachable (kombu OperationalError, socket errors, …)
-        _broker.failed("queue the outbox flush (the rows stay pending for the periodic send)", exc)
-        return False
-    return True
+    return queue_task_quickly(SEND_TASK, what="the outbox flush (the rows stay pending for the periodic send)")
 
 
 def _flush_after_commit() -> None:
