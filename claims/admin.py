@@ -31,6 +31,28 @@ from lib.params import parse_id
 from partners.models import Mpn
 
 
+class ClaimRowAdminMixin:
+    """The admin of rows that belong to a claim (PoE files, comments, consent requests): the
+    claim as a link, and a search that reads a claim reference first (``CPOR-000042``,
+    ``cpor42``, ``42``), then ``search_other(queryset, term)`` (nothing, unless overridden)."""
+
+    @admin.display(description=_("claim"), ordering="claim_id")
+    def claim_reference(self, obj):
+        return claim_admin_link(obj.claim_id)
+
+    def search_other(self, queryset, term):
+        return queryset.none()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        claim_id = claim_id_from_term(term)
+        if claim_id is not None:
+            return queryset.filter(claim_id=claim_id), False
+        return self.search_other(queryset, term), False
+
+
 class PoeFileInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PoeFile
     # Never the file itself: PoE is downloaded only through the portal's access-checked view.
@@ -245,7 +267,7 @@ class ClaimAdmin(StrictAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PoeFile)
-class PoeFileAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class PoeFileAdmin(ClaimRowAdminMixin, StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # Never the file itself (no URL exists, and downloads go through the access-checked view).
     fields = ("claim_reference", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
     readonly_fields = fields
@@ -257,18 +279,8 @@ class PoeFileAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("=sha256", "=claim__id")
     search_help_text = _("Claim reference or SHA-256 (the same file filed twice shares it).")
 
-    @admin.display(description=_("claim"), ordering="claim_id")
-    def claim_reference(self, obj):
-        return claim_admin_link(obj.claim_id)
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        claim_id = claim_id_from_term(term)
-        if claim_id is not None:
-            return queryset.filter(claim_id=claim_id), False
-        return queryset.filter(sha256=term.lower()), False
+    def search_other(self, queryset, term):
+        return queryset.filter(sha256=term.lower())
 
 
 @admin.register(PendingUpload)
@@ -287,7 +299,7 @@ class PendingUploadAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(Comment)
-class CommentAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CommentAdmin(ClaimRowAdminMixin, StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ("claim_reference", "author", "kind", "internal", "code", "data", "body", "created_at")
     readonly_fields = fields
     # Not __str__: it names the claim, which would cost a query per row.
@@ -298,14 +310,3 @@ class CommentAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     search_fields = ("=claim__id",)
     search_help_text = _("Claim reference.")
-
-    @admin.display(description=_("claim"), ordering="claim_id")
-    def claim_reference(self, obj):
-        return claim_admin_link(obj.claim_id)
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        claim_id = claim_id_from_term(term)
-        return (queryset.filter(claim_id=claim_id) if claim_id is not None else queryset.none()), False

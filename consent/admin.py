@@ -6,14 +6,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from claims.references import claim_admin_link, claim_id_from_term
+from claims.admin import ClaimRowAdminMixin
 from consent.models import ConsentRequest
 from consent.services import consent_email_bounced
 from lib.admin import ReadOnlyAdminMixin, StrictAdminMixin
 
 
 @admin.register(ConsentRequest)
-class ConsentRequestAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ConsentRequestAdmin(ClaimRowAdminMixin, StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("claim_reference", "email", "email_state", "decision", "created_at", "superseded_at", "final_at")
     list_filter = ("email_state", "decision", "occasion")
     ordering = ("-id",)
@@ -51,18 +51,8 @@ class ConsentRequestAdmin(StrictAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     class Media:
         css = {"all": ("admin-cpor/changelists.css",)}
 
-    @admin.display(description=_("claim"), ordering="claim_id")
-    def claim_reference(self, obj):
-        return claim_admin_link(obj.claim_id)
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        claim_id = claim_id_from_term(term)
-        if claim_id is not None:
-            return queryset.filter(claim_id=claim_id), False
-        return queryset.filter(email__iexact=term), False
+    def search_other(self, queryset, term):
+        return queryset.filter(email__iexact=term)
 
     def has_bounce_permission(self, request):
         return request.user.has_perm("consent.change_consentrequest")
